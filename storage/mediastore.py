@@ -1,0 +1,149 @@
+"""Content-addressed store of originals: ``media/ab/cd/<sha256>``.
+
+Every original is kept byte for byte and never modified. A write goes to a temporary file
+in the store's own ``tmp/`` folder (same file system), is fsync'd, made read-only and then
+renamed into place, and the folder entry is fsync'd too: a reader sees either nothing or the
+whole file, and a file is durable before the database row that points to it commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+CHUNK = 1 << 20
+
+
+class StoreError(Exception):
+    """A problem with the media folder itself (not with a user's file)."""
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class MediaStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.tmp = root / "tmp"
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.tmp.mkdir(exist_ok=True)
+
+    def path_for(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def put_file(self, source: Path, sha256: str) -> tuple[Path, bool]:
+        """Copy ``source`` into the store under ``sha256``; return (path, newly written).
+
+        The bytes are hashed again while copying, and the copy is refused (nothing left
+        behind) if they do not match ``sha256``: the file changed since it was analysed.
+        """
+        final = self.path_for(sha256)
+        if final.is_file():
+            return final, False
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="put-", suffix=".part")
+        tmp_path = Path(tmp_name)
+        try:
+            digest = hashlib.sha256()
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+                _copy_hashing(src, out, digest)
+                out.flush()
+                os.fsync(out.fileno())
+            if digest.hexdigest() != sha256:
+                raise StoreError(f"{source} changed while it was being stored")
+            os.chmod(tmp_path, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            os.replace(tmp_path, final)
+            _fsync_dir(final.parent)
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise
+        return final, True
+
+    def remove(self, sha256: str) -> None:
+        path = self.path_for(sha256)
+        if path.exists():
+            os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+            path.unlink()
+            _fsync_dir(path.parent)
+
+    def iter_shas(self) -> Iterator[str]:
+        """Every original in the store, by its file name (not by re-hashing)."""
+        for first in sorted(self.root.iterdir()):
+            if first == self.tmp or not first.is_dir() or len(first.name) != 2:
+                continue
+            for second in sorted(first.iterdir()):
+                if second.is_dir():
+                    for entry in sorted(second.iterdir()):
+                        yield entry.name
+
+    def clean_temporary(self, older_than_s: float = 3600.0) -> int:
+        """Remove leftovers of interrupted writes; return how many were removed.
+
+        Only leftovers older than ``older_than_s`` go: on a shared media folder another
+        workstation may be writing right now.
+        """
+        removed = 0
+        cutoff = time.time() - older_than_s
+        for entry in self.tmp.iterdir():
+            if entry.stat().st_mtime > cutoff:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
+
+class ThumbnailCache:
+    """Rebuildable JPEG thumbnails, ``cache/thumbs/ab/<sha256>.jpg``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / f"{sha256}.jpg"
+
+    def put(self, sha256: str, jpeg: bytes) -> Path:
+        path = self.path_for(sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        with os.fdopen(fd, "wb") as out:
+            out.write(jpeg)
+        os.replace(tmp_name, path)
+        return path
+
+    def get(self, sha256: str) -> Path | None:
+        path = self.path_for(sha256)
+        return path if path.is_file() else None
+
+
+def _copy_hashing(src: BinaryIO, out: BinaryIO, digest: hashlib._Hash) -> None:
+    while chunk := src.read(CHUNK):
+        digest.update(chunk)
+        out.write(chunk)

@@ -1,0 +1,262 @@
+"""The workspace's tables, as SQLAlchemy 2 declarative models.
+
+These classes never leave the data layer: services in ``workbench/`` turn them into plain
+dataclasses before anything above sees them. The Alembic migrations under
+``storage/migrations`` create exactly this schema (a test compares the two).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    Uuid,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+CLAIM_STATUSES = ("unconfirmed", "confirmed", "refuted")
+RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")
+MEDIA_KINDS = ("image", "video")
+LINK_ROLES = ("claim_media", "evidence", "counter_evidence")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware instant, stored as UTC on every backend.
+
+    SQLite has no time zone type, so values are stored as naive UTC there and come back
+    with ``tzinfo=UTC``; PostgreSQL keeps ``timestamptz``. Naive input is refused: every
+    time the workbench stores must say which zone it was in.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} refused: give a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+    __table_args__ = (
+        CheckConstraint("reliability IN ('A','B','C','D','E','F')", name="reliability"),
+        Index("ix_sources_platform_handle", "platform", "handle", unique=True),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    platform: Mapped[str] = mapped_column(String(40), default="")
+    handle: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    affiliation: Mapped[str] = mapped_column(String(200), default="")
+    reliability: Mapped[str] = mapped_column(String(1), default="F")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint("status IN ('unconfirmed','confirmed','refuted')", name="status"),
+        CheckConstraint("credibility IS NULL OR credibility BETWEEN 1 AND 6", name="credibility"),
+        CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90", name="latitude"),
+        CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    original_text: Mapped[str] = mapped_column(Text, default="")
+    original_language: Mapped[str] = mapped_column(String(16), default="")
+    translation: Mapped[str] = mapped_column(Text, default="")
+    source_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    post_url: Mapped[str] = mapped_column(Text, default="")
+    posted_at: Mapped[datetime | None] = mapped_column(index=True)
+    observed_at: Mapped[datetime | None]
+    place_name: Mapped[str] = mapped_column(String(200), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(12), default="unconfirmed", index=True)
+    credibility: Mapped[int | None] = mapped_column(Integer)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(100), default="")
+    decided_at: Mapped[datetime | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    actors: Mapped[list[ClaimActor]] = relationship(
+        cascade="all, delete-orphan", order_by="ClaimActor.position", lazy="selectin"
+    )
+    tags: Mapped[list[ClaimTag]] = relationship(
+        cascade="all, delete-orphan", order_by="ClaimTag.position", lazy="selectin"
+    )
+    links: Mapped[list[ClaimMedia]] = relationship(
+        cascade="all, delete-orphan", back_populates="claim"
+    )
+
+    # Optimistic locking: an UPDATE whose version no longer matches raises StaleDataError.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClaimActor(Base):
+    __tablename__ = "claim_actors"
+
+    claim_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClaimTag(Base):
+    __tablename__ = "claim_tags"
+
+    claim_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Media(Base):
+    __tablename__ = "media"
+    __table_args__ = (CheckConstraint("kind IN ('image','video')", name="kind"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    mime: Mapped[str] = mapped_column(String(100))
+    byte_size: Mapped[int] = mapped_column(BigInteger)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+    original_name: Mapped[str] = mapped_column(Text, default="")
+    acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acquired_from: Mapped[str] = mapped_column(Text, default="")
+    acquired_by: Mapped[str] = mapped_column(String(100), default="")
+    exif: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    capture_time: Mapped[str | None] = mapped_column(String(40))
+    camera_make: Mapped[str | None] = mapped_column(String(100))
+    camera_model: Mapped[str | None] = mapped_column(String(100))
+    gps_latitude: Mapped[float | None] = mapped_column(Float)
+    gps_longitude: Mapped[float | None] = mapped_column(Float)
+    orientation: Mapped[int | None] = mapped_column(Integer)
+    software: Mapped[str | None] = mapped_column(String(200))
+
+    hashes: Mapped[list[MediaHash]] = relationship(
+        cascade="all, delete-orphan", back_populates="media"
+    )
+    links: Mapped[list[ClaimMedia]] = relationship(back_populates="media")
+
+
+class MediaHash(Base):
+    """One perceptual hash of a picture (or, later, of a sampled video frame).
+
+    ``value`` holds the 64-bit hash as a signed BIGINT (both SQLite and PostgreSQL store
+    signed 64-bit integers); ``workbench.matching`` converts to and from unsigned.
+    """
+
+    __tablename__ = "media_hashes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    media_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("media.id", ondelete="CASCADE"), index=True
+    )
+    algorithm: Mapped[str] = mapped_column(String(16))
+    value: Mapped[int] = mapped_column(BigInteger)
+    t_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+    media: Mapped[Media] = relationship(back_populates="hashes")
+
+
+class ClaimMedia(Base):
+    __tablename__ = "claim_media"
+    __table_args__ = (
+        CheckConstraint("role IN ('claim_media','evidence','counter_evidence')", name="role"),
+    )
+
+    claim_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    media_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("media.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(20), default="claim_media")
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+
+    claim: Mapped[Claim] = relationship(back_populates="links")
+    media: Mapped[Media] = relationship(back_populates="links")
+
+
+class AuditEntry(Base):
+    """Append-only: the domain only ever inserts here (see ``workbench.audit``)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    entity_type: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(20))
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)

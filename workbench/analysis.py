@@ -1,0 +1,211 @@
+"""Per-file media analysis: identity, type, metadata, perceptual hashes, thumbnail.
+
+Pure functions of a file on disk: nothing here touches the database or the store, so the
+analysis of a batch can run on worker threads and a failure leaves nothing behind.
+Bad input raises :class:`AnalysisError` with a message meant for the analyst.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import filetype
+import imagehash
+from PIL import Image, UnidentifiedImageError
+
+from storage.mediastore import sha256_file
+from workbench import video
+from workbench.errors import AnalysisError
+from workbench.exif import CameraMetadata, read_metadata
+
+try:  # iPhone photos: HEIC/HEIF through libheif
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
+    pass
+
+#: Pictures above this many pixels are refused before decoding (decompression bombs).
+#: 120 MP covers every current camera and phone sensor.
+MAX_PIXELS = 120_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+#: JPEGs are decoded at the smallest DCT scale that keeps both sides >= this. The hashes
+#: need 32x32 (pHash) and 9x8 (dHash); the tests check they equal a full decode's.
+DRAFT_SIDE = 256
+THUMB_SIDE = 256
+HASH_ALGORITHMS = ("phash", "dhash")
+
+
+@dataclass(frozen=True)
+class HashValue:
+    algorithm: str  # "phash" | "dhash"
+    value: int  # unsigned 64-bit
+    t_ms: int | None = None  # time in a video, None for a still picture
+
+
+@dataclass(frozen=True)
+class Analysis:
+    path: Path
+    sha256: str
+    byte_size: int
+    kind: str  # "image" | "video"
+    mime: str
+    width: int | None
+    height: int | None
+    duration_ms: int | None = None
+    metadata: CameraMetadata = field(default_factory=CameraMetadata)
+    hashes: tuple[HashValue, ...] = ()
+    thumbnail: bytes | None = None  # JPEG
+
+
+def sniff(path: Path) -> tuple[str, str]:
+    """(kind, MIME) from the first bytes of the file, never from its name."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if not head:
+        raise AnalysisError("empty file (0 bytes)")
+    guess = filetype.guess(head)
+    if guess is None:
+        raise AnalysisError("not a picture or video the workbench can read (unknown content)")
+    mime = str(guess.mime)
+    if mime.startswith("image/"):
+        return "image", mime
+    if mime.startswith("video/"):
+        return "video", mime
+    raise AnalysisError(f"not a picture or video ({mime})")
+
+
+def analyse_file(path: Path) -> Analysis:
+    if not path.is_file():
+        raise AnalysisError("not a readable file")
+    kind, mime = sniff(path)
+    sha256 = sha256_file(path)
+    size = path.stat().st_size
+    if kind == "video":
+        info = video.probe(path)
+        return Analysis(
+            path=path,
+            sha256=sha256,
+            byte_size=size,
+            kind="video",
+            mime=mime,
+            width=info.width,
+            height=info.height,
+            duration_ms=info.duration_ms,
+            metadata=CameraMetadata(tags=info.tags, capture_time=info.creation_time),
+            hashes=tuple(HashValue(a, v, info.first_frame_ms) for a, v in _hashes(info.frame)),
+            thumbnail=_thumbnail(info.frame),
+        )
+    picture, width, height, metadata = _decode_image(path)
+    return Analysis(
+        path=path,
+        sha256=sha256,
+        byte_size=size,
+        kind="image",
+        mime=mime,
+        width=width,
+        height=height,
+        metadata=metadata,
+        hashes=tuple(HashValue(a, v) for a, v in _hashes(picture)),
+        thumbnail=_thumbnail(picture),
+    )
+
+
+def upright_picture(path: Path, draft: bool = True) -> Image.Image:
+    """The picture in RGB, turned upright per its EXIF orientation (for display and hashing).
+
+    With ``draft`` a JPEG is decoded at reduced scale; without it, in full.
+    """
+    return _decode_image(path, draft=draft)[0]
+
+
+def _decode_image(path: Path, draft: bool = True) -> tuple[Image.Image, int, int, CameraMetadata]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                width, height = im.size
+                if width <= 0 or height <= 0:
+                    raise AnalysisError(f"picture has no pixels ({width}x{height})")
+                if width * height > MAX_PIXELS:
+                    raise AnalysisError(_bomb_message(width, height))
+                metadata = read_metadata(path, im)
+                if draft and im.format == "JPEG":
+                    im.draft("RGB", (DRAFT_SIDE, DRAFT_SIDE))
+                im.seek(0)
+                im.load()
+                picture = _upright(_to_rgb(im), metadata.orientation)
+    except AnalysisError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise AnalysisError(f"refused as a possible decompression bomb: {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise AnalysisError("not a picture the workbench can decode") from exc
+    except MemoryError as exc:
+        raise AnalysisError("picture too large to decode in memory") from exc
+    except Exception as exc:  # truncated, corrupt or fuzzed files fail in many ways
+        raise AnalysisError(f"cannot decode picture: {_describe(exc)}") from exc
+    if metadata.orientation in (5, 6, 7, 8):
+        width, height = height, width
+    return picture, width, height, metadata
+
+
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _upright(picture: Image.Image, orientation: int | None) -> Image.Image:
+    method = _TRANSPOSE.get(orientation or 1)
+    return picture if method is None else picture.transpose(method)
+
+
+def _bomb_message(width: int, height: int) -> str:
+    return (
+        f"refused: {width}x{height} is {width * height / 1e6:.0f} megapixels, over the "
+        f"{MAX_PIXELS // 1_000_000} MP limit (possible decompression bomb)"
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text[:200]
+
+
+def _to_rgb(im: Image.Image) -> Image.Image:
+    """RGB, with transparent areas on white (as a viewer would show them)."""
+    if im.mode == "RGB":
+        return im
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if im.mode.startswith("I;16") or im.mode in ("I", "F"):
+        return im.point(lambda v: v / 256).convert("L").convert("RGB")
+    return im.convert("RGB")
+
+
+def _hashes(picture: Image.Image) -> list[tuple[str, int]]:
+    return [
+        ("phash", int(str(imagehash.phash(picture)), 16)),
+        ("dhash", int(str(imagehash.dhash(picture)), 16)),
+    ]
+
+
+def _thumbnail(picture: Image.Image) -> bytes:
+    thumb = picture.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR)
+    out = io.BytesIO()
+    thumb.save(out, "JPEG", quality=85)
+    return out.getvalue()

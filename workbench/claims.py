@@ -1,0 +1,372 @@
+"""Claims: log, edit, decide, attach media, remove. One transaction per operation.
+
+The rules live here, not in the widgets: a verdict of ``confirmed`` or ``refuted`` needs a
+rationale; every change is written to the audit trail in the same transaction; an edit
+based on an old version is refused (optimistic locking); removing a claim never removes an
+original that another claim still uses.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from storage.schema import Case, Claim, ClaimActor, ClaimMedia, ClaimTag, Media, Source
+from workbench import audit, fields
+from workbench.errors import ConflictError, NotFoundError, ValidationError
+from workbench.sources import find_or_create_case, source_view
+from workbench.views import AuditView, ClaimView, LinkedMedia
+
+if TYPE_CHECKING:
+    from workbench.workspace import Workspace
+
+#: Fields an edit may change, with their checks. Status has its own operation.
+_SCALARS: dict[str, Any] = {
+    "text": lambda v: fields.text("text", v, required=True),
+    "original_text": lambda v: fields.text("original_text", v),
+    "original_language": fields.language,
+    "translation": lambda v: fields.text("translation", v),
+    "post_url": lambda v: fields.url("post_url", v),
+    "posted_at": lambda v: fields.instant("posted_at", v),
+    "observed_at": lambda v: fields.instant("observed_at", v),
+    "place_name": lambda v: fields.text("place_name", v, max_len=200),
+    "latitude": lambda v: fields.coordinate("latitude", v, 90),
+    "longitude": lambda v: fields.coordinate("longitude", v, 180),
+    "credibility": fields.credibility,
+    "notes": lambda v: fields.text("notes", v),
+}
+EDITABLE = (*_SCALARS, "actors", "tags", "source_id", "case_id")
+
+
+def _parse_id(field: str, value: Any) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationError(field, f"{value!r} is not an id") from None
+
+
+class ClaimService:
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+
+    @property
+    def _actor(self) -> str:
+        return self._ws.analyst
+
+    # -- reading -------------------------------------------------------------------------
+
+    def get(self, claim_id: str | uuid.UUID) -> ClaimView:
+        with self._ws.db.read() as session:
+            return self._view(session, self._load(session, claim_id))
+
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        case_id: str | None = None,
+        source_id: str | None = None,
+        tag: str | None = None,
+        actor: str | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+    ) -> list[ClaimView]:
+        query = select(Claim).order_by(Claim.created_at, Claim.id)
+        if status:
+            query = query.where(Claim.status == fields.status(status))
+        if case_id:
+            query = query.where(Claim.case_id == _parse_id("case", case_id))
+        if source_id:
+            query = query.where(Claim.source_id == _parse_id("source", source_id))
+        if tag:
+            query = query.where(Claim.tags.any(ClaimTag.tag == tag))
+        if actor:
+            query = query.where(Claim.actors.any(ClaimActor.name == actor))
+        if text:
+            pattern = f"%{text}%"
+            query = query.where(
+                or_(
+                    Claim.text.ilike(pattern),
+                    Claim.translation.ilike(pattern),
+                    Claim.original_text.ilike(pattern),
+                    Claim.notes.ilike(pattern),
+                )
+            )
+        if limit:
+            query = query.limit(limit)
+        with self._ws.db.read() as session:
+            return [self._view(session, claim) for claim in session.scalars(query)]
+
+    def history(self, claim_id: str | uuid.UUID) -> list[AuditView]:
+        with self._ws.db.read() as session:
+            return audit.history(session, _parse_id("claim", claim_id))
+
+    # -- writing -------------------------------------------------------------------------
+
+    def create(
+        self,
+        text: str,
+        *,
+        case: str | None = None,
+        source: tuple[str, str] | None = None,
+        source_reliability: str | None = None,
+        media_ids: tuple[str, ...] = (),
+        **values: Any,
+    ) -> ClaimView:
+        """Log a new claim. ``case`` is a case name (created if new); ``source`` is
+        ``(platform, handle)`` (created if new); other keywords are fields in ``EDITABLE``."""
+        from workbench.sources import find_or_create_source
+
+        with self._ws.db.transaction() as session:
+            claim = Claim(id=uuid.uuid4(), text=fields.text("text", text, required=True))
+            changes = self._apply(session, claim, values)
+            changes["text"] = (None, claim.text)
+            if case:
+                claim.case_id = find_or_create_case(session, self._actor, case).id
+                changes["case_id"] = (None, claim.case_id)
+            if source:
+                found = find_or_create_source(
+                    session, self._actor, source[0], source[1], reliability=source_reliability
+                )
+                claim.source_id = found.id
+                changes["source_id"] = (None, found.id)
+            session.add(claim)
+            session.flush()
+            audit.record(session, self._actor, "claim", claim.id, "create", changes)
+            for media_id in media_ids:
+                self._link(session, claim, media_id, "claim_media")
+            session.flush()
+            return self._view(session, claim)
+
+    def update(
+        self, claim_id: str | uuid.UUID, expected_version: int | None = None, **values: Any
+    ) -> ClaimView:
+        """Change fields of a claim. With ``expected_version``, a claim changed by somebody
+        else since it was read is refused with :class:`ConflictError`."""
+        unknown = set(values) - set(EDITABLE)
+        if unknown:
+            raise ValidationError(sorted(unknown)[0], "is not a field that can be edited")
+        return self._write(claim_id, expected_version, lambda s, c: self._apply(s, c, values))
+
+    def set_status(
+        self,
+        claim_id: str | uuid.UUID,
+        status: str,
+        rationale: str = "",
+        expected_version: int | None = None,
+    ) -> ClaimView:
+        status = fields.status(status)
+        rationale = fields.text("rationale", rationale)
+        if status in ("confirmed", "refuted") and not rationale:
+            raise ValidationError("rationale", f"a claim marked {status} needs a rationale")
+
+        def change(_session: Session, claim: Claim) -> dict[str, tuple[Any, Any]]:
+            now = datetime.now(UTC)
+            before = (claim.status, claim.rationale, claim.decided_by, claim.decided_at)
+            claim.status, claim.rationale = status, rationale
+            claim.decided_by, claim.decided_at = self._actor, now
+            after = (status, rationale, self._actor, now)
+            names = ("status", "rationale", "decided_by", "decided_at")
+            return {n: (b, a) for n, b, a in zip(names, before, after, strict=True) if b != a}
+
+        return self._write(claim_id, expected_version, change, action="status")
+
+    def attach_media(
+        self, claim_id: str | uuid.UUID, media_id: str, role: str = "claim_media"
+    ) -> ClaimView:
+        role = fields.role(role)
+        return self._write(
+            claim_id, None, lambda s, c: self._link(s, c, media_id, role), action="attach"
+        )
+
+    def delete(self, claim_id: str | uuid.UUID, purge_orphan_media: bool = False) -> list[str]:
+        """Remove a claim. Its media stay in the library (they are still "seen before")
+        unless ``purge_orphan_media``: then media no other claim uses are removed too.
+        Returns the SHA-256 of every original removed."""
+        purged: list[tuple[str, str]] = []
+        with self._ws.db.transaction() as session:
+            claim = self._load(session, claim_id)
+            snapshot = self._view(session, claim)
+            media_ids = [link.media_id for link in claim.links]
+            session.delete(claim)
+            session.flush()
+            audit.record(
+                session,
+                self._actor,
+                "claim",
+                claim.id,
+                "delete",
+                {"text": (snapshot.text, None), "status": (snapshot.status, None)},
+            )
+            if purge_orphan_media:
+                for media_id in media_ids:
+                    still_used = session.scalar(
+                        select(func.count()).where(ClaimMedia.media_id == media_id)
+                    )
+                    if still_used:
+                        continue
+                    media = session.get(Media, media_id)
+                    if media is not None:
+                        purged.append((str(media.id), media.sha256))
+                        audit.record(
+                            session,
+                            self._actor,
+                            "media",
+                            media.id,
+                            "delete",
+                            {"sha256": (media.sha256, None)},
+                        )
+                        session.delete(media)
+        for media_id, sha256 in purged:  # the rows are gone for good: now the files
+            self._ws.index.remove(media_id)
+            self._ws.store.remove(sha256)
+        return [sha for _, sha in purged]
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _write(
+        self,
+        claim_id: str | uuid.UUID,
+        expected_version: int | None,
+        change: Any,
+        action: str = "update",
+    ) -> ClaimView:
+        try:
+            with self._ws.db.transaction() as session:
+                claim = self._load(session, claim_id)
+                if expected_version is not None and claim.version != expected_version:
+                    raise ConflictError(self._conflict_message(session, claim, expected_version))
+                changes = change(session, claim)
+                if changes:
+                    claim.updated_at = datetime.now(UTC)
+                    audit.record(session, self._actor, "claim", claim.id, action, changes)
+                session.flush()
+                return self._view(session, claim)
+        except StaleDataError:
+            raise ConflictError(
+                "this claim was changed by somebody else while you were saving; "
+                "reload it and apply your change again"
+            ) from None
+
+    def _conflict_message(self, session: Session, claim: Claim, expected: int) -> str:
+        latest = audit.history(session, claim.id)[-1:]
+        who = f" by {latest[0].actor} at {latest[0].at:%Y-%m-%d %H:%M} UTC" if latest else ""
+        changed = ", ".join(latest[0].changes) if latest else "?"
+        return (
+            f"claim was changed{who} (version {claim.version}, you edited version {expected}; "
+            f"changed: {changed}); reload it before saving"
+        )
+
+    def _load(self, session: Session, claim_id: str | uuid.UUID) -> Claim:
+        claim = session.get(
+            Claim,
+            _parse_id("claim", claim_id),
+            options=[selectinload(Claim.links).selectinload(ClaimMedia.media)],
+        )
+        if claim is None:
+            raise NotFoundError(f"no claim with id {claim_id}")
+        return claim
+
+    def _apply(self, session: Session, claim: Claim, values: dict[str, Any]) -> dict[str, Any]:
+        """Check and set ``values`` on ``claim``; return {field: (before, after)}."""
+        changes: dict[str, Any] = {}
+        for name, raw in values.items():
+            if name in _SCALARS:
+                new = _SCALARS[name](raw)
+                old = getattr(claim, name, None)
+                if old != new:
+                    setattr(claim, name, new)
+                    changes[name] = (old, new)
+            elif name in ("actors", "tags"):
+                new_labels = fields.labels(name, raw)
+                rows = claim.actors if name == "actors" else claim.tags
+                old_labels = [r.name if name == "actors" else r.tag for r in rows]  # type: ignore[attr-defined]
+                if old_labels != new_labels:
+                    rows.clear()
+                    session.flush()
+                    for pos, label in enumerate(new_labels):
+                        row = (
+                            ClaimActor(name=label, position=pos)
+                            if name == "actors"
+                            else ClaimTag(tag=label, position=pos)
+                        )
+                        rows.append(row)  # type: ignore[arg-type]
+                    changes[name] = (old_labels, new_labels)
+            elif name in ("source_id", "case_id"):
+                model = Source if name == "source_id" else Case
+                new_id = None if raw in (None, "") else _parse_id(name, raw)
+                if new_id is not None and session.get(model, new_id) is None:
+                    raise ValidationError(name, f"no {name[:-3]} with id {raw}")
+                if getattr(claim, name) != new_id:
+                    changes[name] = (getattr(claim, name), new_id)
+                    setattr(claim, name, new_id)
+            else:
+                raise ValidationError(name, "is not a field that can be edited")
+        if (claim.latitude is None) != (claim.longitude is None):
+            raise ValidationError("latitude", "give both latitude and longitude, or neither")
+        return changes
+
+    def _link(self, session: Session, claim: Claim, media_id: str, role: str) -> dict[str, Any]:
+        media = session.get(Media, _parse_id("media", media_id))
+        if media is None:
+            raise NotFoundError(f"no media with id {media_id}")
+        existing = session.get(ClaimMedia, (claim.id, media.id))
+        if existing is not None:
+            if existing.role == role:
+                return {}
+            before = existing.role
+            existing.role = role
+            return {"media": (f"{media.sha256} as {before}", f"{media.sha256} as {role}")}
+        session.add(
+            ClaimMedia(claim_id=claim.id, media_id=media.id, role=role, added_by=self._actor)
+        )
+        session.flush()
+        session.expire(claim, ["links"])
+        return {"media": (None, f"{media.sha256} as {role}")}
+
+    def _view(self, session: Session, claim: Claim) -> ClaimView:
+        case = session.get(Case, claim.case_id) if claim.case_id else None
+        source = session.get(Source, claim.source_id) if claim.source_id else None
+        links = session.scalars(
+            select(ClaimMedia)
+            .where(ClaimMedia.claim_id == claim.id)
+            .options(selectinload(ClaimMedia.media))
+            .order_by(ClaimMedia.added_at)
+        ).all()
+        return ClaimView(
+            id=str(claim.id),
+            case_id=str(claim.case_id) if claim.case_id else None,
+            case_name=case.name if case else None,
+            text=claim.text,
+            original_text=claim.original_text or "",
+            original_language=claim.original_language or "",
+            translation=claim.translation or "",
+            source=source_view(source) if source else None,
+            post_url=claim.post_url or "",
+            posted_at=claim.posted_at,
+            observed_at=claim.observed_at,
+            place_name=claim.place_name or "",
+            latitude=claim.latitude,
+            longitude=claim.longitude,
+            actors=tuple(a.name for a in claim.actors),
+            tags=tuple(t.tag for t in claim.tags),
+            status=claim.status or "unconfirmed",
+            credibility=claim.credibility,
+            rationale=claim.rationale or "",
+            decided_by=claim.decided_by or "",
+            decided_at=claim.decided_at,
+            notes=claim.notes or "",
+            created_at=claim.created_at,
+            updated_at=claim.updated_at,
+            version=claim.version,
+            media=tuple(
+                LinkedMedia(
+                    str(l.media_id), l.media.sha256, l.media.kind, l.role, l.media.original_name
+                )
+                for l in links
+            ),
+        )

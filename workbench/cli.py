@@ -1,0 +1,357 @@
+"""The ``workbench`` command: a stable contract for scripts and other tools.
+
+Global options come before the command (``workbench --workspace DIR ingest ...``). With
+``--json`` stdout carries only JSON; messages and errors go to stderr. Exit status: 0 done
+(a per-file error inside a batch is reported in the output and does not fail the command),
+1 the command failed or ``verify`` found problems, 2 the command line was wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from workbench.errors import WorkbenchError
+from workbench.matching import DEFAULT_MAX_DISTANCE
+from workbench.sources import parse_source_spec
+from workbench.views import (
+    ClaimView,
+    IngestResult,
+    IngestStatus,
+    MatchResult,
+    NearDuplicate,
+    to_jsonable,
+)
+from workbench.workspace import Location, Workspace, resolve_workspace_dir, write_team_config
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbench", description="Claim verification workbench (command line)."
+    )
+    parser.add_argument(
+        "--workspace",
+        metavar="DIR",
+        help="workspace folder (default: $WORKBENCH_WORKSPACE, else the user data folder)",
+    )
+    parser.add_argument(
+        "--analyst", metavar="NAME", help="who is working (default: $WORKBENCH_ANALYST or OS user)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create (or upgrade) the workspace")
+    init.add_argument("--database-url", help="use a PostgreSQL server instead of SQLite")
+    init.add_argument("--media-dir", help="shared media folder (with --database-url)")
+    init.add_argument("--json", action="store_true")
+
+    ingest = commands.add_parser("ingest", help="store media files or folders")
+    ingest.add_argument("--claim", metavar="ID", help="attach every file to this claim")
+    ingest.add_argument(
+        "--role", default="claim_media", choices=("claim_media", "evidence", "counter_evidence")
+    )
+    ingest.add_argument("--max-distance", type=int, default=DEFAULT_MAX_DISTANCE)
+    ingest.add_argument("--json", action="store_true")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+
+    match = commands.add_parser("match", help="what stored media do these files resemble?")
+    match.add_argument("--max-distance", type=int, default=DEFAULT_MAX_DISTANCE, metavar="N")
+    match.add_argument("--json", action="store_true")
+    match.add_argument("files", nargs="+", metavar="FILE")
+
+    claim = commands.add_parser("claim", help="log, show, list and decide claims")
+    claim_cmds = claim.add_subparsers(dest="claim_command", required=True, metavar="ACTION")
+    add = claim_cmds.add_parser("add", help="log a new claim")
+    add.add_argument("--text", required=True)
+    add.add_argument("--source", metavar="PLATFORM:HANDLE", help="e.g. telegram:@group_feed")
+    add.add_argument("--source-reliability", metavar="A-F")
+    add.add_argument("--url", help="URL of the post")
+    add.add_argument("--posted", metavar="TIME", help="ISO 8601 with time zone")
+    add.add_argument("--observed", metavar="TIME", help="ISO 8601 with time zone")
+    add.add_argument("--case", metavar="NAME", help="case name (created if new)")
+    add.add_argument("--original-text")
+    add.add_argument("--language", metavar="CODE", help="language of the original text, e.g. ar")
+    add.add_argument("--translation")
+    add.add_argument("--place")
+    add.add_argument("--lat", type=str)
+    add.add_argument("--lon", type=str)
+    add.add_argument("--actor", action="append", default=[])
+    add.add_argument("--tag", action="append", default=[])
+    add.add_argument("--credibility", metavar="1-6")
+    add.add_argument("--notes")
+    add.add_argument("--media", nargs="+", default=[], metavar="FILE")
+    add.add_argument("--json", action="store_true")
+
+    show = claim_cmds.add_parser("show", help="one claim, with its media and audit trail")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+
+    listing = claim_cmds.add_parser("list", help="claims, oldest first")
+    listing.add_argument("--status", choices=("unconfirmed", "confirmed", "refuted"))
+    listing.add_argument("--tag")
+    listing.add_argument("--actor")
+    listing.add_argument("--text", help="substring of text, translation or notes")
+    listing.add_argument("--json", action="store_true")
+
+    status = claim_cmds.add_parser("status", help="set the verdict")
+    status.add_argument("id")
+    status.add_argument("status", choices=("unconfirmed", "confirmed", "refuted"))
+    status.add_argument("--rationale", default="")
+    status.add_argument("--json", action="store_true")
+
+    verify = commands.add_parser("verify", help="re-hash originals; check database <-> files")
+    verify.add_argument("--json", action="store_true")
+    return parser
+
+
+# -- JSON shapes (the contract) -------------------------------------------------------------
+
+
+def near_json(near: NearDuplicate) -> dict[str, Any]:
+    return {
+        "media_id": near.media_id,
+        "sha256": near.sha256,
+        "distance": near.distance,
+        "claim_ids": list(near.claim_ids),
+        "case_ids": list(near.case_ids),
+        "first_seen": near.first_seen.isoformat(),
+        "t_ms": near.t_ms,
+    }
+
+
+def ingest_json(result: IngestResult) -> dict[str, Any]:
+    m = result.media
+    return {
+        "path": result.path,
+        "status": result.status.value,
+        "error": result.error,
+        "sha256": m.sha256 if m else None,
+        "media_id": m.id if m else None,
+        "kind": m.kind if m else None,
+        "mime": m.mime if m else None,
+        "width": m.width if m else None,
+        "height": m.height if m else None,
+        "capture_time": m.capture_time if m else None,
+        "camera": (
+            {"make": m.camera_make, "model": m.camera_model}
+            if m and (m.camera_make or m.camera_model)
+            else None
+        ),
+        "gps": (
+            {"lat": m.gps_latitude, "lon": m.gps_longitude}
+            if m and m.gps_latitude is not None
+            else None
+        ),
+        "orientation": m.orientation if m else None,
+        "near_duplicates": [near_json(n) for n in result.near_duplicates],
+    }
+
+
+def match_json(result: MatchResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "error": result.error,
+        "matches": [near_json(n) for n in result.matches],
+    }
+
+
+def claim_json(claim: ClaimView) -> dict[str, Any]:
+    out: dict[str, Any] = to_jsonable(claim)
+    return out
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def _emit(args: argparse.Namespace, payload: Any, human: str) -> None:
+    if getattr(args, "json", False):
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif human:
+        print(human)
+
+
+def _ingest_line(r: IngestResult) -> str:
+    if r.status is IngestStatus.ERROR:
+        return f"error   {r.path}: {r.error}"
+    assert r.media is not None
+    line = f"{r.status.value:<7} {r.media.sha256[:12]} {r.path}"
+    for n in r.near_duplicates:
+        claims = ", ".join(n.claim_ids) or "no claim"
+        line += f"\n        seen before: {n.sha256[:12]} distance {n.distance} ({claims}; first seen {n.first_seen:%Y-%m-%d})"
+    return line
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    folder = resolve_workspace_dir(args.workspace)
+    if args.database_url:
+        write_team_config(folder, args.database_url, args.media_dir and _path(args.media_dir))
+    elif args.media_dir:
+        raise WorkbenchError("--media-dir goes with --database-url")
+    with Workspace(Location.of(folder), args.analyst) as ws:
+        payload = {
+            "workspace": str(folder),
+            "database": ws.db.dialect,
+            "media_dir": str(ws.store.root),
+        }
+    _emit(args, payload, f"workspace ready: {folder} ({payload['database']})")
+    return 0
+
+
+def _path(text: str) -> Any:
+    from pathlib import Path
+
+    return Path(text).expanduser().resolve()
+
+
+def cmd_ingest(args: argparse.Namespace, ws: Workspace) -> int:
+    def progress(done: int, total: int, result: IngestResult) -> None:
+        if not args.json:
+            print(_ingest_line(result), flush=True)
+
+    results = ws.media.ingest(
+        args.paths,
+        claim_id=args.claim,
+        role=args.role,
+        max_distance=args.max_distance,
+        progress=progress,
+    )
+    _emit(args, [ingest_json(r) for r in results], "")
+    if not args.json:
+        errors = sum(r.status is IngestStatus.ERROR for r in results)
+        print(
+            f"{len(results)} file(s): {len(results) - errors} stored or known, {errors} refused",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_match(args: argparse.Namespace, ws: Workspace) -> int:
+    results = ws.media.match(args.files, max_distance=args.max_distance)
+    lines = []
+    for r in results:
+        if r.error:
+            lines.append(f"{r.query}: error: {r.error}")
+        else:
+            lines.append(f"{r.query}: {len(r.matches)} match(es)")
+            lines += [
+                f"  {n.sha256[:12]} distance {n.distance} claims: {', '.join(n.claim_ids) or '-'}"
+                for n in r.matches
+            ]
+    _emit(args, [match_json(r) for r in results], "\n".join(lines))
+    return 0
+
+
+def cmd_claim(args: argparse.Namespace, ws: Workspace) -> int:
+    action = args.claim_command
+    if action == "add":
+        source = parse_source_spec(args.source) if args.source else None
+        claim = ws.claims.create(
+            args.text,
+            case=args.case,
+            source=source,
+            source_reliability=args.source_reliability,
+            post_url=args.url,
+            posted_at=args.posted,
+            observed_at=args.observed,
+            original_text=args.original_text,
+            original_language=args.language,
+            translation=args.translation,
+            place_name=args.place,
+            latitude=args.lat,
+            longitude=args.lon,
+            actors=args.actor,
+            tags=args.tag,
+            credibility=args.credibility,
+            notes=args.notes,
+        )
+        media = ws.media.ingest(args.media, claim_id=claim.id) if args.media else []
+        for r in media:
+            if r.status is IngestStatus.ERROR:
+                print(f"workbench: {r.path}: {r.error}", file=sys.stderr)
+        _emit(args, {"id": claim.id, "media": [ingest_json(r) for r in media]}, claim.id)
+        return 0
+    if action == "show":
+        claim = ws.claims.get(args.id)
+        payload = claim_json(claim)
+        payload["audit"] = to_jsonable(ws.claims.history(claim.id))
+        _emit(args, payload, _claim_text(claim))
+        return 0
+    if action == "list":
+        claims = ws.claims.list(status=args.status, tag=args.tag, actor=args.actor, text=args.text)
+        lines = [f"{c.id}  {c.status:<11} {c.text[:70]}" for c in claims]
+        _emit(args, [claim_json(c) for c in claims], "\n".join(lines))
+        return 0
+    if action == "status":
+        claim = ws.claims.set_status(args.id, args.status, args.rationale)
+        _emit(args, claim_json(claim), f"{claim.id}: {claim.status}")
+        return 0
+    raise AssertionError(action)
+
+
+def _claim_text(c: ClaimView) -> str:
+    lines = [f"claim {c.id}  [{c.status}]", f"  text: {c.text}"]
+    if c.original_text:
+        lines.append(f"  original ({c.original_language or '?'}): {c.original_text}")
+    if c.translation:
+        lines.append(f"  translation: {c.translation}")
+    if c.source:
+        lines.append(f"  source: {c.source.platform}:{c.source.handle} ({c.source.reliability})")
+    if c.posted_at:
+        lines.append(f"  posted: {c.posted_at.isoformat()}")
+    if c.rationale:
+        lines.append(f"  rationale: {c.rationale} ({c.decided_by}, {c.decided_at:%Y-%m-%d %H:%M})")
+    lines += [f"  media: {m.sha256[:12]} {m.kind} {m.role} {m.original_name}" for m in c.media]
+    return "\n".join(lines)
+
+
+def cmd_verify(args: argparse.Namespace, ws: Workspace) -> int:
+    problems = ws.verifier.run()
+    payload = {"ok": not problems, "problems": to_jsonable(problems)}
+    human = (
+        "\n".join(f"{p.kind}: {p.sha256}: {p.detail}" for p in problems) or "all originals intact"
+    )
+    _emit(args, payload, human)
+    return 1 if problems else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="workbench: %(message)s")
+    logging.getLogger("exifread").setLevel(logging.CRITICAL)
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "init":
+            return cmd_init(args)
+        with Workspace.open(args.workspace, args.analyst) as ws:
+            handler = {
+                "ingest": cmd_ingest,
+                "match": cmd_match,
+                "claim": cmd_claim,
+                "verify": cmd_verify,
+            }[args.command]
+            return handler(args, ws)
+    except WorkbenchError as exc:
+        print(f"workbench: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("workbench: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `workbench ... | head`: the reader left, nothing to say
+        return 0
+    except Exception as exc:  # a bug, not the user's fault: say so without a traceback
+        if os.environ.get("WORKBENCH_DEBUG"):
+            raise
+        print(
+            f"workbench: internal error: {type(exc).__name__}: {exc}\n"
+            "workbench: run again with WORKBENCH_DEBUG=1 for the details",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

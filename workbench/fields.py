@@ -1,0 +1,140 @@
+"""Checking and normalising what an analyst types: each refusal names its field."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from workbench.errors import ValidationError
+
+STATUSES = ("unconfirmed", "confirmed", "refuted")
+RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "cannot be judged",
+}
+CREDIBILITY = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "cannot be judged",
+}
+LINK_ROLES = ("claim_media", "evidence", "counter_evidence")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def text(field: str, value: Any, *, required: bool = False, max_len: int = 100_000) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(field, "must be text")
+    value = value.strip()
+    if required and not value:
+        raise ValidationError(field, "must not be empty")
+    if len(value) > max_len:
+        raise ValidationError(field, f"is longer than {max_len} characters")
+    return value
+
+
+def url(field: str, value: Any) -> str:
+    value = text(field, value, max_len=4000)
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(field, f"{value!r} is not an http(s) URL")
+    return value
+
+
+def instant(field: str, value: Any) -> datetime | None:
+    """A timezone-aware time; ISO 8601 text is parsed. A bare date means midnight UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        raw = value.strip()
+        try:
+            if len(raw) == 10:
+                day = date.fromisoformat(raw)
+                return datetime(day.year, day.month, day.day, tzinfo=UTC)
+            value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError(
+                field, f"{raw!r} is not an ISO 8601 time (e.g. 2015-06-01T14:30+03:00)"
+            ) from None
+    if not isinstance(value, datetime):
+        raise ValidationError(field, "must be a time")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(field, "needs a time zone (e.g. +03:00 or Z)")
+    return value.astimezone(UTC)
+
+
+def coordinate(field: str, value: Any, limit: float) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(field, f"{value!r} is not a number") from None
+    if not math.isfinite(number) or not -limit <= number <= limit:
+        raise ValidationError(field, f"{value!r} is outside -{limit:g}..{limit:g}")
+    return number
+
+
+def credibility(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("credibility", f"{value!r} is not a grade 1-6") from None
+    if number not in CREDIBILITY:
+        raise ValidationError("credibility", f"{value!r} is not a grade 1-6")
+    return number
+
+
+def reliability(value: Any) -> str:
+    grade = text("reliability", value or "F").upper()
+    if grade not in RELIABILITY:
+        raise ValidationError("reliability", f"{value!r} is not an Admiralty grade A-F")
+    return grade
+
+
+def status(value: Any) -> str:
+    if value not in STATUSES:
+        raise ValidationError("status", f"{value!r} is not one of {', '.join(STATUSES)}")
+    return str(value)
+
+
+def role(value: Any) -> str:
+    if value not in LINK_ROLES:
+        raise ValidationError("role", f"{value!r} is not one of {', '.join(LINK_ROLES)}")
+    return str(value)
+
+
+def language(value: Any) -> str:
+    code = text("original_language", value, max_len=16)
+    if code and not _LANGUAGE.match(code):
+        raise ValidationError("original_language", f"{code!r} is not a language code like 'ar'")
+    return code
+
+
+def labels(field: str, value: Any) -> list[str]:
+    """Actors or tags: distinct, trimmed, in the order given."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    seen: list[str] = []
+    for item in value:
+        label = text(field, item, max_len=200)
+        if label and label not in seen:
+            seen.append(label)
+    return seen

@@ -1,0 +1,350 @@
+"""Taking media in, and asking "seen before?".
+
+A batch runs in two halves. Analysis (hashing bytes, decoding, EXIF, perceptual hashes,
+thumbnail) is pure and runs on a small thread pool: Pillow, hashlib and libjpeg release
+the GIL, so two cores are both used. Storing runs in order on the calling thread, one file
+at a time: the original is written to the store and made durable, then its row commits,
+then the in-memory index learns its hashes. A later file in the same batch therefore sees
+an earlier one as "seen before", and a failure in one file never touches another.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.schema import Claim, ClaimMedia, Media, MediaHash
+from workbench import audit, fields
+from workbench.analysis import Analysis, analyse_file
+from workbench.errors import AnalysisError, NotFoundError, WorkbenchError
+from workbench.matching import DEFAULT_MAX_DISTANCE, Hit, to_signed, to_unsigned
+from workbench.views import IngestResult, IngestStatus, MatchResult, MediaView, NearDuplicate
+
+if TYPE_CHECKING:
+    from workbench.workspace import Workspace
+
+#: Called after each file: (files done, files in the batch, the result for this file).
+Progress = Callable[[int, int, IngestResult], None]
+ShouldCancel = Callable[[], bool]
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files as given, folders walked recursively (sorted, hidden entries skipped)."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                out.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
+        else:
+            out.append(path)
+    return out
+
+
+def _analyse(path: Path) -> Analysis | AnalysisError:
+    try:
+        return analyse_file(path)
+    except AnalysisError as exc:
+        return exc
+    except OSError as exc:
+        return AnalysisError(f"cannot read file: {exc.strerror or exc}")
+
+
+def analyse_in_order(
+    paths: list[Path], workers: int | None = None, should_cancel: ShouldCancel | None = None
+) -> Iterator[tuple[Path, Analysis | AnalysisError]]:
+    """Analyse on a thread pool, yielding results in input order, a few files ahead."""
+    workers = workers or min(4, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="analyse") as pool:
+        pending: deque[tuple[Path, Future[Analysis | AnalysisError]]] = deque()
+        queue = iter(paths)
+        for path in queue:
+            pending.append((path, pool.submit(_analyse, path)))
+            if len(pending) >= workers * 2:
+                break
+        while pending:
+            if should_cancel is not None and should_cancel():
+                for _, future in pending:
+                    future.cancel()
+                return
+            path, future = pending.popleft()
+            result = future.result()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.append((nxt, pool.submit(_analyse, nxt)))
+            yield path, result
+
+
+class MediaService:
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+
+    # -- ingest --------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        claim_id: str | None = None,
+        role: str = "claim_media",
+        max_distance: int = DEFAULT_MAX_DISTANCE,
+        progress: Progress | None = None,
+        should_cancel: ShouldCancel | None = None,
+    ) -> list[IngestResult]:
+        """Store every file (or every file under a folder) and report, per file, whether
+        it is new, already stored, or refused, and what it resembles."""
+        role = fields.role(role)
+        claim_uuid = self._check_claim(claim_id) if claim_id else None
+        files = expand_paths(paths)
+        results: list[IngestResult] = []
+        for path, analysis in analyse_in_order(files, should_cancel=should_cancel):
+            if isinstance(analysis, AnalysisError):
+                result = IngestResult(str(path), IngestStatus.ERROR, error=str(analysis))
+            else:
+                try:
+                    result = self._store_one(analysis, claim_uuid, role, max_distance)
+                except WorkbenchError as exc:
+                    result = IngestResult(str(path), IngestStatus.ERROR, error=str(exc))
+            results.append(result)
+            if progress is not None:
+                progress(len(results), len(files), result)
+        return results
+
+    def _check_claim(self, claim_id: str) -> uuid.UUID:
+        try:
+            claim_uuid = uuid.UUID(str(claim_id))
+        except ValueError:
+            raise NotFoundError(f"no claim with id {claim_id}") from None
+        with self._ws.db.read() as session:
+            if session.get(Claim, claim_uuid) is None:
+                raise NotFoundError(f"no claim with id {claim_id}")
+        return claim_uuid
+
+    def _store_one(
+        self, analysis: Analysis, claim_id: uuid.UUID | None, role: str, max_distance: int
+    ) -> IngestResult:
+        ws = self._ws
+        with ws.db.read() as session:
+            existing = session.scalar(select(Media.id).where(Media.sha256 == analysis.sha256))
+        if existing is not None:
+            if claim_id is not None:
+                ws.claims.attach_media(claim_id, str(existing), role)
+            near = self._near(analysis, max_distance, exclude=str(existing))
+            return IngestResult(
+                str(analysis.path),
+                IngestStatus.EXISTS,
+                media=self.get(str(existing)),
+                near_duplicates=near,
+            )
+        near = self._near(analysis, max_distance)
+        _, newly_written = ws.store.put_file(analysis.path, analysis.sha256)
+        media_id = uuid.uuid4()
+        try:
+            with ws.db.transaction() as session:
+                session.add(self._media_row(media_id, analysis))
+                session.flush()
+                audit.record(
+                    session,
+                    ws.analyst,
+                    "media",
+                    media_id,
+                    "add",
+                    {
+                        "sha256": (None, analysis.sha256),
+                        "original_name": (None, analysis.path.name),
+                    },
+                )
+                if claim_id is not None:
+                    session.add(
+                        ClaimMedia(
+                            claim_id=claim_id, media_id=media_id, role=role, added_by=ws.analyst
+                        )
+                    )
+                    audit.record(
+                        session,
+                        ws.analyst,
+                        "claim",
+                        claim_id,
+                        "attach",
+                        {"media": (None, f"{analysis.sha256} as {role}")},
+                    )
+        except Exception:
+            if newly_written:  # the row never committed: leave no unreferenced original
+                ws.store.remove(analysis.sha256)
+            raise
+        for algorithm in {h.algorithm for h in analysis.hashes}:
+            picked = [h for h in analysis.hashes if h.algorithm == algorithm]
+            ws.index.add(
+                str(media_id), algorithm, [h.value for h in picked], [h.t_ms for h in picked]
+            )
+        if analysis.thumbnail:
+            ws.thumbnails.put(analysis.sha256, analysis.thumbnail)
+        return IngestResult(
+            str(analysis.path),
+            IngestStatus.ADDED,
+            media=self.get(str(media_id)),
+            near_duplicates=near,
+        )
+
+    def _media_row(self, media_id: uuid.UUID, a: Analysis) -> Media:
+        meta = a.metadata
+        return Media(
+            id=media_id,
+            sha256=a.sha256,
+            kind=a.kind,
+            mime=a.mime,
+            byte_size=a.byte_size,
+            width=a.width,
+            height=a.height,
+            duration_ms=a.duration_ms,
+            original_name=a.path.name,
+            acquired_from=str(a.path.resolve()),
+            acquired_by=self._ws.analyst,
+            exif=meta.tags,
+            capture_time=meta.capture_time,
+            camera_make=meta.camera_make,
+            camera_model=meta.camera_model,
+            gps_latitude=meta.gps_latitude,
+            gps_longitude=meta.gps_longitude,
+            orientation=meta.orientation,
+            software=meta.software,
+            hashes=[
+                MediaHash(algorithm=h.algorithm, value=to_signed(h.value), t_ms=h.t_ms)
+                for h in a.hashes
+            ],
+        )
+
+    # -- seen before ---------------------------------------------------------------------
+
+    def match(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        max_distance: int = DEFAULT_MAX_DISTANCE,
+        should_cancel: ShouldCancel | None = None,
+    ) -> list[MatchResult]:
+        """What in the library each file resembles. Nothing is stored."""
+        out = []
+        for path, analysis in analyse_in_order(expand_paths(paths), should_cancel=should_cancel):
+            if isinstance(analysis, AnalysisError):
+                out.append(MatchResult(str(path), str(analysis), ()))
+            else:
+                out.append(MatchResult(str(path), None, self._near(analysis, max_distance)))
+        return out
+
+    def near_duplicates(
+        self, media_id: str, max_distance: int = DEFAULT_MAX_DISTANCE
+    ) -> tuple[NearDuplicate, ...]:
+        """Stored media that resemble stored media ``media_id`` (not itself)."""
+        with self._ws.db.read() as session:
+            values = session.scalars(
+                select(MediaHash.value).where(
+                    MediaHash.media_id == uuid.UUID(media_id), MediaHash.algorithm == "phash"
+                )
+            ).all()
+        hits = {}
+        for value in values:
+            for hit in self._ws.index.query(to_unsigned(value), "phash", max_distance, media_id):
+                if hit.media_id not in hits or hit.distance < hits[hit.media_id].distance:
+                    hits[hit.media_id] = hit
+        return self._describe(sorted(hits.values(), key=lambda h: h.distance))
+
+    def _near(
+        self, analysis: Analysis, max_distance: int, exclude: str | None = None
+    ) -> tuple[NearDuplicate, ...]:
+        best: dict[str, tuple[int, int | None]] = {}
+        for h in analysis.hashes:
+            if h.algorithm != "phash":
+                continue
+            for hit in self._ws.index.query(h.value, "phash", max_distance, exclude):
+                if hit.media_id not in best or hit.distance < best[hit.media_id][0]:
+                    best[hit.media_id] = (hit.distance, hit.t_ms)
+        ordered = sorted(best.items(), key=lambda item: item[1][0])
+        return self._describe([Hit(m, d, t) for m, (d, t) in ordered])
+
+    def _describe(self, hits: list[Hit]) -> tuple[NearDuplicate, ...]:
+        if not hits:
+            return ()
+        ids = [uuid.UUID(h.media_id) for h in hits]
+        with self._ws.db.read() as session:
+            media = {m.id: m for m in session.scalars(select(Media).where(Media.id.in_(ids)))}
+            uses: dict[uuid.UUID, list[tuple[str, str | None]]] = {}
+            for media_id, claim_id, case_id in session.execute(
+                select(ClaimMedia.media_id, ClaimMedia.claim_id, Claim.case_id)
+                .join(Claim, Claim.id == ClaimMedia.claim_id)
+                .where(ClaimMedia.media_id.in_(ids))
+                .order_by(Claim.created_at)
+            ):
+                uses.setdefault(media_id, []).append(
+                    (str(claim_id), str(case_id) if case_id else None)
+                )
+        out = []
+        for hit, media_uuid in zip(hits, ids, strict=True):
+            row = media.get(media_uuid)
+            if row is None:  # removed since the index was queried
+                continue
+            used = uses.get(media_uuid, [])
+            out.append(
+                NearDuplicate(
+                    media_id=hit.media_id,
+                    sha256=row.sha256,
+                    distance=hit.distance,
+                    claim_ids=tuple(dict.fromkeys(c for c, _ in used)),
+                    case_ids=tuple(dict.fromkeys(k for _, k in used if k)),
+                    first_seen=row.acquired_at,
+                    t_ms=hit.t_ms,
+                )
+            )
+        return tuple(out)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def get(self, media_id: str) -> MediaView:
+        with self._ws.db.read() as session:
+            media = session.get(Media, uuid.UUID(media_id))
+            if media is None:
+                raise NotFoundError(f"no media with id {media_id}")
+            return media_view(session, media)
+
+    def original_path(self, sha256: str) -> Path:
+        return self._ws.store.path_for(sha256)
+
+    def thumbnail_path(self, sha256: str) -> Path | None:
+        return self._ws.thumbnails.get(sha256)
+
+
+def media_view(session: Session, media: Media) -> MediaView:
+    claim_ids = session.scalars(
+        select(ClaimMedia.claim_id).where(ClaimMedia.media_id == media.id)
+    ).all()
+    return MediaView(
+        id=str(media.id),
+        sha256=media.sha256,
+        kind=media.kind,
+        mime=media.mime,
+        byte_size=media.byte_size,
+        width=media.width,
+        height=media.height,
+        duration_ms=media.duration_ms,
+        original_name=media.original_name,
+        acquired_at=media.acquired_at,
+        acquired_from=media.acquired_from,
+        acquired_by=media.acquired_by,
+        capture_time=media.capture_time,
+        camera_make=media.camera_make,
+        camera_model=media.camera_model,
+        gps_latitude=media.gps_latitude,
+        gps_longitude=media.gps_longitude,
+        orientation=media.orientation,
+        software=media.software,
+        exif=dict(media.exif or {}),
+        claim_ids=tuple(str(c) for c in claim_ids),
+    )

@@ -1,0 +1,51 @@
+"""``verify``: are the originals intact, and do the database and the media folder agree?"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from storage.mediastore import sha256_file
+from storage.schema import Media, MediaHash
+from workbench.views import Problem
+
+if TYPE_CHECKING:
+    from workbench.workspace import Workspace
+
+
+class Verifier:
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+
+    def run(self, progress: Callable[[int, int], None] | None = None) -> list[Problem]:
+        """Re-hash every stored original and check both directions:
+        each row has its file with the right bytes, each file has its row."""
+        store = self._ws.store
+        with self._ws.db.read() as session:
+            rows = session.execute(select(Media.sha256, Media.kind)).all()
+            hashed = set(session.scalars(select(Media.sha256).join(MediaHash)).all())
+        problems: list[Problem] = []
+        known = set()
+        for done, (sha256, kind) in enumerate(rows, start=1):
+            known.add(sha256)
+            path = store.path_for(sha256)
+            if not path.is_file():
+                problems.append(Problem("missing_file", sha256, f"{path} is missing"))
+            else:
+                actual = sha256_file(path)
+                if actual != sha256:
+                    problems.append(
+                        Problem("hash_mismatch", sha256, f"{path} now hashes to {actual}")
+                    )
+            if sha256 not in hashed:
+                problems.append(Problem("missing_hashes", sha256, f"{kind} has no perceptual hash"))
+            if progress is not None:
+                progress(done, len(rows))
+        for sha256 in store.iter_shas():
+            if sha256 not in known:
+                problems.append(
+                    Problem("orphan_file", sha256, f"{store.path_for(sha256)} has no database row")
+                )
+        return problems

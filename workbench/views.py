@@ -1,0 +1,168 @@
+"""Plain values the domain hands to the window and the command line.
+
+No ORM object ever leaves ``workbench/``: services copy what callers need into these
+frozen dataclasses. ``to_jsonable`` gives the command line's JSON shapes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceView:
+    id: str
+    platform: str
+    handle: str
+    display_name: str
+    url: str
+    affiliation: str
+    reliability: str
+    notes: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseView:
+    id: str
+    name: str
+    description: str
+    created_at: datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkedMedia:
+    media_id: str
+    sha256: str
+    kind: str
+    role: str
+    original_name: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimView:
+    id: str
+    case_id: str | None
+    case_name: str | None
+    text: str
+    original_text: str
+    original_language: str
+    translation: str
+    source: SourceView | None
+    post_url: str
+    posted_at: datetime | None
+    observed_at: datetime | None
+    place_name: str
+    latitude: float | None
+    longitude: float | None
+    actors: tuple[str, ...]
+    tags: tuple[str, ...]
+    status: str
+    credibility: int | None
+    rationale: str
+    decided_by: str
+    decided_at: datetime | None
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    media: tuple[LinkedMedia, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class MediaView:
+    id: str
+    sha256: str
+    kind: str
+    mime: str
+    byte_size: int
+    width: int | None
+    height: int | None
+    duration_ms: int | None
+    original_name: str
+    acquired_at: datetime
+    acquired_from: str
+    acquired_by: str
+    capture_time: str | None
+    camera_make: str | None
+    camera_model: str | None
+    gps_latitude: float | None
+    gps_longitude: float | None
+    orientation: int | None
+    software: str | None
+    exif: dict[str, str]
+    claim_ids: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class NearDuplicate:
+    media_id: str
+    sha256: str
+    distance: int
+    claim_ids: tuple[str, ...]
+    case_ids: tuple[str, ...]
+    first_seen: datetime
+    t_ms: int | None = None
+
+
+class IngestStatus(str, Enum):
+    ADDED = "added"
+    EXISTS = "exists"
+    ERROR = "error"
+
+
+@dataclasses.dataclass(frozen=True)
+class IngestResult:
+    path: str
+    status: IngestStatus
+    error: str | None = None
+    media: MediaView | None = None
+    near_duplicates: tuple[NearDuplicate, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class MatchResult:
+    query: str
+    error: str | None
+    matches: tuple[NearDuplicate, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditView:
+    id: int
+    at: datetime
+    actor: str
+    entity_type: str
+    entity_id: str
+    action: str
+    changes: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One thing ``verify`` found wrong; ``kind`` is a stable keyword."""
+
+    kind: str  # missing_file | hash_mismatch | orphan_file | missing_hashes
+    sha256: str
+    detail: str
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, datetimes, UUIDs, enums and paths as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, uuid.UUID | Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    return value

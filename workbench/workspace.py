@@ -1,0 +1,144 @@
+"""Where a workspace lives and how it is opened: the composition of the domain.
+
+A workspace is a folder: ``workbench.sqlite`` + ``media/`` (originals) + ``cache/``
+(rebuildable thumbnails). A team's workspace folder instead holds ``workspace.json``
+naming a PostgreSQL URL and, optionally, a shared media folder:
+
+    {"database_url": "postgresql://wb@server/workbench", "media_dir": "/mnt/desk/media"}
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import platformdirs
+from sqlalchemy import select
+
+from storage.db import Database, sqlite_url
+from storage.mediastore import MediaStore, ThumbnailCache
+from storage.schema import Media, MediaHash
+from workbench.errors import WorkbenchError
+from workbench.matching import NO_TIME, HashIndex
+
+APP_NAME = "claim-workbench"
+ENV_WORKSPACE = "WORKBENCH_WORKSPACE"
+ENV_ANALYST = "WORKBENCH_ANALYST"
+CONFIG_FILE = "workspace.json"
+SQLITE_FILE = "workbench.sqlite"
+
+
+def default_workspace_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "workspace"
+
+
+def resolve_workspace_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--workspace`` first, then ``WORKBENCH_WORKSPACE``, then the platform default."""
+    if explicit:
+        return Path(explicit).expanduser()
+    from_env = os.environ.get(ENV_WORKSPACE)
+    if from_env:
+        return Path(from_env).expanduser()
+    return default_workspace_dir()
+
+
+def default_analyst() -> str:
+    name = os.environ.get(ENV_ANALYST)
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "analyst"
+
+
+@dataclass(frozen=True)
+class Location:
+    folder: Path
+    database_url: str
+    media_dir: Path
+    cache_dir: Path
+
+    @classmethod
+    def of(cls, folder: Path) -> Location:
+        config_path = folder / CONFIG_FILE
+        database_url = sqlite_url(folder / SQLITE_FILE)
+        media_dir = folder / "media"
+        if config_path.is_file():
+            try:
+                config = json.loads(config_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise WorkbenchError(
+                    f"{config_path}: unreadable workspace settings: {exc}"
+                ) from exc
+            database_url = str(config.get("database_url") or database_url)
+            if config.get("media_dir"):
+                media_dir = Path(config["media_dir"]).expanduser()
+        return cls(folder, database_url, media_dir, folder / "cache")
+
+
+def write_team_config(folder: Path, database_url: str, media_dir: Path | None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    config: dict[str, str] = {"database_url": database_url}
+    if media_dir is not None:
+        config["media_dir"] = str(media_dir)
+    (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+
+class Workspace:
+    """An open workspace: database, media store, thumbnails, the hash index and services."""
+
+    def __init__(self, location: Location, analyst: str | None = None) -> None:
+        from workbench.claims import ClaimService
+        from workbench.ingest import MediaService
+        from workbench.verify import Verifier
+
+        self.location = location
+        self.analyst = analyst or default_analyst()
+        location.folder.mkdir(parents=True, exist_ok=True)
+        self.db = Database(location.database_url)
+        self.store = MediaStore(location.media_dir)
+        self.store.clean_temporary()
+        self.thumbnails = ThumbnailCache(location.cache_dir / "thumbs")
+        self.index = HashIndex()
+        self._load_index()
+        self.claims = ClaimService(self)
+        self.media = MediaService(self)
+        self.verifier = Verifier(self)
+
+    @classmethod
+    def open(
+        cls, folder: str | os.PathLike[str] | None = None, analyst: str | None = None
+    ) -> Workspace:
+        return cls(Location.of(resolve_workspace_dir(folder)), analyst)
+
+    def _load_index(self) -> None:
+        with self.db.read() as session:
+            rows = session.execute(
+                select(MediaHash.algorithm, MediaHash.media_id, MediaHash.value, MediaHash.t_ms)
+                .join(Media)
+                .order_by(MediaHash.algorithm, MediaHash.id)
+            ).all()
+        by_algorithm: dict[str, list[tuple[str, int, int]]] = {}
+        for algorithm, media_id, value, t_ms in rows:
+            by_algorithm.setdefault(algorithm, []).append(
+                (str(media_id), value, NO_TIME if t_ms is None else t_ms)
+            )
+        for algorithm, entries in by_algorithm.items():
+            ids = [e[0] for e in entries]
+            values = np.array([e[1] for e in entries], dtype=np.int64).view(np.uint64)
+            times = np.array([e[2] for e in entries], dtype=np.int64)
+            self.index.bulk_load(algorithm, ids, values, times)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
