@@ -64,7 +64,7 @@ class ClaimService:
         with self._ws.db.read() as session:
             return self._view(session, self._load(session, claim_id))
 
-    def list(
+    def find(
         self,
         *,
         status: str | None = None,
@@ -187,7 +187,7 @@ class ClaimService:
         """Remove a claim. Its media stay in the library (they are still "seen before")
         unless ``purge_orphan_media``: then media no other claim uses are removed too.
         Returns the SHA-256 of every original removed."""
-        purged: list[tuple[str, str]] = []
+        purged: list[tuple[str, str]] = []  # (media id, sha256)
         with self._ws.db.transaction() as session:
             claim = self._load(session, claim_id)
             snapshot = self._view(session, claim)
@@ -221,8 +221,8 @@ class ClaimService:
                             {"sha256": (media.sha256, None)},
                         )
                         session.delete(media)
-        for media_id, sha256 in purged:  # the rows are gone for good: now the files
-            self._ws.index.remove(media_id)
+        for purged_id, sha256 in purged:  # the rows are gone for good: now the files
+            self._ws.index.remove(purged_id)
             self._ws.store.remove(sha256)
         return [sha for _, sha in purged]
 
@@ -283,18 +283,9 @@ class ClaimService:
                     changes[name] = (old, new)
             elif name in ("actors", "tags"):
                 new_labels = fields.labels(name, raw)
-                rows = claim.actors if name == "actors" else claim.tags
-                old_labels = [r.name if name == "actors" else r.tag for r in rows]  # type: ignore[attr-defined]
+                old_labels = self._labels(claim, name)
                 if old_labels != new_labels:
-                    rows.clear()
-                    session.flush()
-                    for pos, label in enumerate(new_labels):
-                        row = (
-                            ClaimActor(name=label, position=pos)
-                            if name == "actors"
-                            else ClaimTag(tag=label, position=pos)
-                        )
-                        rows.append(row)  # type: ignore[arg-type]
+                    self._set_labels(session, claim, name, new_labels)
                     changes[name] = (old_labels, new_labels)
             elif name in ("source_id", "case_id"):
                 model = Source if name == "source_id" else Case
@@ -309,6 +300,23 @@ class ClaimService:
         if (claim.latitude is None) != (claim.longitude is None):
             raise ValidationError("latitude", "give both latitude and longitude, or neither")
         return changes
+
+    @staticmethod
+    def _labels(claim: Claim, name: str) -> list[str]:
+        if name == "actors":
+            return [row.name for row in claim.actors]
+        return [row.tag for row in claim.tags]
+
+    @staticmethod
+    def _set_labels(session: Session, claim: Claim, name: str, labels: list[str]) -> None:
+        if name == "actors":
+            claim.actors.clear()
+            session.flush()  # the old rows go before new ones with the same key arrive
+            claim.actors.extend(ClaimActor(name=x, position=i) for i, x in enumerate(labels))
+        else:
+            claim.tags.clear()
+            session.flush()
+            claim.tags.extend(ClaimTag(tag=x, position=i) for i, x in enumerate(labels))
 
     def _link(self, session: Session, claim: Claim, media_id: str, role: str) -> dict[str, Any]:
         media = session.get(Media, _parse_id("media", media_id))
@@ -365,8 +373,12 @@ class ClaimService:
             version=claim.version,
             media=tuple(
                 LinkedMedia(
-                    str(l.media_id), l.media.sha256, l.media.kind, l.role, l.media.original_name
+                    str(link.media_id),
+                    link.media.sha256,
+                    link.media.kind,
+                    link.role,
+                    link.media.original_name,
                 )
-                for l in links
+                for link in links
             ),
         )

@@ -182,7 +182,10 @@ def _ingest_line(r: IngestResult) -> str:
     line = f"{r.status.value:<7} {r.media.sha256[:12]} {r.path}"
     for n in r.near_duplicates:
         claims = ", ".join(n.claim_ids) or "no claim"
-        line += f"\n        seen before: {n.sha256[:12]} distance {n.distance} ({claims}; first seen {n.first_seen:%Y-%m-%d})"
+        line += (
+            f"\n        seen before: {n.sha256[:12]} distance {n.distance}"
+            f" ({claims}; first seen {n.first_seen:%Y-%m-%d})"
+        )
     return line
 
 
@@ -282,7 +285,7 @@ def cmd_claim(args: argparse.Namespace, ws: Workspace) -> int:
         _emit(args, payload, _claim_text(claim))
         return 0
     if action == "list":
-        claims = ws.claims.list(status=args.status, tag=args.tag, actor=args.actor, text=args.text)
+        claims = ws.claims.find(status=args.status, tag=args.tag, actor=args.actor, text=args.text)
         lines = [f"{c.id}  {c.status:<11} {c.text[:70]}" for c in claims]
         _emit(args, [claim_json(c) for c in claims], "\n".join(lines))
         return 0

@@ -250,7 +250,7 @@ class MediaService:
                     MediaHash.media_id == uuid.UUID(media_id), MediaHash.algorithm == "phash"
                 )
             ).all()
-        hits = {}
+        hits: dict[str, Hit] = {}
         for value in values:
             for hit in self._ws.index.query(to_unsigned(value), "phash", max_distance, media_id):
                 if hit.media_id not in hits or hit.distance < hits[hit.media_id].distance:

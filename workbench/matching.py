@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -77,7 +78,7 @@ class _Rows:
         return self.values.nbytes + self.slots.nbytes + self.times.nbytes
 
 
-def _grown(array: npt.NDArray[np.generic], capacity: int) -> npt.NDArray[np.generic]:
+def _grown(array: Any, capacity: int) -> Any:
     bigger = np.zeros(capacity, dtype=array.dtype)
     bigger[: len(array)] = array
     return bigger

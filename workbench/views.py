@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +109,7 @@ class NearDuplicate:
     t_ms: int | None = None
 
 
-class IngestStatus(str, Enum):
+class IngestStatus(StrEnum):
     ADDED = "added"
     EXISTS = "exists"
     ERROR = "error"
