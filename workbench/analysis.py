@@ -32,6 +32,11 @@ except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
 #: 120 MP covers every current camera and phone sensor.
 MAX_PIXELS = 120_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Set once for the process (``catch_warnings`` is not thread-safe and analysis runs on a
+# pool): the size check above each decode refuses bombs itself, and Pillow's remarks on
+# corrupt metadata would only be noise on stderr.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
 
 #: JPEGs are decoded at the smallest DCT scale that keeps both sides >= this. The hashes
 #: need 32x32 (pHash) and 9x8 (dHash); the tests check they equal a full decode's.
@@ -125,26 +130,24 @@ def upright_picture(path: Path, draft: bool = True) -> Image.Image:
 
 def _decode_image(path: Path, draft: bool = True) -> tuple[Image.Image, int, int, CameraMetadata]:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as im:
-                width, height = im.size
-                if width <= 0 or height <= 0:
-                    raise AnalysisError(f"picture has no pixels ({width}x{height})")
-                if width * height > MAX_PIXELS:
-                    raise AnalysisError(_bomb_message(width, height))
-                metadata = read_metadata(path, im)
-                if draft and im.format == "JPEG":
-                    im.draft("RGB", (DRAFT_SIDE, DRAFT_SIDE))
-                im.seek(0)
-                im.load()
-                picture = _upright(_to_rgb(im), metadata.orientation)
+        with Image.open(path) as im:
+            width, height = im.size
+            if width <= 0 or height <= 0:
+                raise AnalysisError(f"picture has no pixels ({width}x{height})")
+            if width * height > MAX_PIXELS:
+                raise AnalysisError(_bomb_message(width, height))
+            metadata = read_metadata(path, im)
+            if draft and im.format == "JPEG":
+                im.draft("RGB", (DRAFT_SIDE, DRAFT_SIDE))
+            im.seek(0)
+            im.load()
+            picture = _upright(_to_rgb(im), metadata.orientation)
     except AnalysisError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise AnalysisError(f"refused as a possible decompression bomb: {exc}") from exc
     except UnidentifiedImageError as exc:
-        raise AnalysisError("not a picture the workbench can decode") from exc
+        raise AnalysisError("cannot decode picture: not a format the workbench can read") from exc
     except MemoryError as exc:
         raise AnalysisError("picture too large to decode in memory") from exc
     except Exception as exc:  # truncated, corrupt or fuzzed files fail in many ways

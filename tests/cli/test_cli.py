@@ -1,0 +1,238 @@
+"""The ``workbench`` command as scripts see it: a real process, JSON on stdout, exit codes.
+
+These shapes are a public contract: a change here is a change for every script that calls
+the workbench, so a failing assertion means "bump the contract", not "update the test".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+INGEST_KEYS = {
+    "path",
+    "status",
+    "error",
+    "sha256",
+    "media_id",
+    "kind",
+    "mime",
+    "width",
+    "height",
+    "capture_time",
+    "camera",
+    "gps",
+    "orientation",
+    "near_duplicates",
+}
+NEAR_KEYS = {"media_id", "sha256", "distance", "claim_ids", "first_seen"}
+
+
+class CLI:
+    def __init__(self, workspace: Path) -> None:
+        self.workspace = workspace
+        self.env = {**os.environ, "WORKBENCH_ANALYST": "cli-tester"}
+        self.env.pop("WORKBENCH_WORKSPACE", None)
+
+    def run(
+        self, *args: str, env: dict[str, str] | None = None, with_workspace: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        head = ["--workspace", str(self.workspace)] if with_workspace else []
+        return subprocess.run(
+            [sys.executable, "-m", "workbench", *head, *args],
+            capture_output=True,
+            text=True,
+            env=env or self.env,
+            timeout=120,
+            check=False,
+        )
+
+    def json(self, *args: str) -> Any:
+        done = (
+            self.run(*args, "--json") if "--" not in args else self.run(*_json_before_dashes(args))
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)  # stdout is only JSON
+
+
+def _json_before_dashes(args: tuple[str, ...]) -> list[str]:
+    i = args.index("--")
+    return [*args[:i], "--json", *args[i:]]
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> CLI:
+    return CLI(tmp_path / "ws")
+
+
+def test_init_creates_the_workspace(cli: CLI) -> None:
+    out = cli.json("init")
+    assert out["database"] == "sqlite"
+    assert (cli.workspace / "workbench.sqlite").is_file()
+    assert (cli.workspace / "media").is_dir()
+
+
+def test_ingest_reports_each_file_in_the_documented_shape(cli: CLI, tmp_path: Path) -> None:
+    dash = tmp_path / "-photo-.jpg"  # a name a careless script would take for an option
+    shutil.copy(DATA / "neardup" / "hopper.jpg", dash)
+    out = cli.json(
+        "ingest",
+        "--",
+        str(DATA / "exif" / "iphone_hdr_NO.jpg"),
+        str(DATA / "hostile" / "truncated_jpeg.jpg"),
+        str(DATA / "neardup" / "hopper.png"),
+        str(dash),
+    )
+    assert [set(o) >= INGEST_KEYS for o in out] == [True] * 4
+    iphone, broken, hopper, dashed = out
+    assert iphone["status"] == "added" and iphone["kind"] == "image"
+    assert iphone["mime"] == "image/jpeg" and (iphone["width"], iphone["height"]) == (3264, 2448)
+    assert iphone["camera"] == {"make": "Apple", "model": "iPhone 6"}
+    assert iphone["gps"] == pytest.approx({"lat": 40.4469722, "lon": -3.7247528})
+    assert iphone["capture_time"] == "2015-04-10T20:12:23" and iphone["orientation"] == 1
+    assert len(iphone["sha256"]) == 64 and iphone["error"] is None
+    assert broken["status"] == "error" and "truncated" in broken["error"]
+    assert broken["sha256"] is None and broken["near_duplicates"] == []
+    assert hopper["status"] == "added" and hopper["near_duplicates"] == []
+    assert dashed["status"] == "added"
+    [near] = dashed["near_duplicates"]
+    assert set(near) >= NEAR_KEYS
+    assert near["media_id"] == hopper["media_id"] and near["sha256"] == hopper["sha256"]
+    assert isinstance(near["distance"], int) and near["claim_ids"] == []
+    again = cli.json("ingest", str(DATA / "exif" / "iphone_hdr_NO.jpg"))
+    assert again[0]["status"] == "exists" and again[0]["media_id"] == iphone["media_id"]
+
+
+def test_ingest_walks_folders(cli: CLI) -> None:
+    out = cli.json("ingest", str(DATA / "neardup"))
+    statuses = {Path(o["path"]).name: o["status"] for o in out}
+    assert statuses["SOURCES.md"] == "error"
+    assert sum(s == "added" for s in statuses.values()) == 9
+
+
+def test_match_lists_matches_best_first_and_stores_nothing(cli: CLI) -> None:
+    stored = cli.json(
+        "ingest", str(DATA / "neardup" / "hopper.png"), str(DATA / "neardup" / "peppers.png")
+    )
+    out = cli.json(
+        "match", str(DATA / "neardup" / "hopper.webp"), str(DATA / "exif" / "flower.jpg")
+    )
+    assert [o["query"] for o in out] == [
+        str(DATA / "neardup" / "hopper.webp"),
+        str(DATA / "exif" / "flower.jpg"),
+    ]
+    [m] = out[0]["matches"]
+    assert set(m) >= {"media_id", "sha256", "distance", "claim_ids"}
+    assert m["media_id"] == stored[0]["media_id"]
+    assert out[1]["matches"] == []
+    strict = cli.json("match", "--max-distance", "0", str(DATA / "neardup" / "hopper.webp"))
+    assert strict[0]["matches"] == []  # webp is 2 bits away
+    verify = cli.json("verify")
+    assert verify["ok"] is True
+    assert len(list((cli.workspace / "media").rglob("*"))) - 1 - 4 == 2  # tmp + 2x2 dirs + 2 files
+
+
+def test_claim_lifecycle(cli: CLI) -> None:
+    added = cli.json(
+        "claim",
+        "add",
+        "--text",
+        "IS fighters hold checkpoint in Sarwan",
+        "--source",
+        "telegram:@group_feed",
+        "--source-reliability",
+        "D",
+        "--url",
+        "https://t.me/group_feed/1",
+        "--posted",
+        "2015-06-01T12:00:00+03:00",
+        "--case",
+        "Northern Aleppo",
+        "--original-text",
+        "حاجز في صوران",
+        "--language",
+        "ar",
+        "--tag",
+        "checkpoint",
+        "--actor",
+        "IS",
+        "--media",
+        str(DATA / "neardup" / "hopper.jpg"),
+    )
+    claim_id = added["id"]
+    assert added["media"][0]["status"] == "added"
+    plain = cli.run("claim", "add", "--text", "second claim")
+    assert plain.returncode == 0 and len(plain.stdout.strip()) == 36  # just the id
+
+    shown = cli.json("claim", "show", claim_id)
+    assert shown["id"] == claim_id and shown["status"] == "unconfirmed"
+    assert shown["original_text"] == "حاجز في صوران" and shown["original_language"] == "ar"
+    assert shown["source"]["platform"] == "telegram" and shown["source"]["reliability"] == "D"
+    assert shown["posted_at"] == "2015-06-01T09:00:00+00:00"
+    assert shown["case_name"] == "Northern Aleppo" and shown["tags"] == ["checkpoint"]
+    assert shown["media"][0]["role"] == "claim_media"
+
+    refused = cli.run("claim", "status", claim_id, "confirmed", "--json")
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "rationale" in refused.stderr and "Traceback" not in refused.stderr
+    decided = cli.json(
+        "claim", "status", claim_id, "confirmed", "--rationale", "geolocated from the minaret"
+    )
+    assert decided["status"] == "confirmed" and decided["decided_by"] == "cli-tester"
+
+    listed = cli.json("claim", "list", "--status", "confirmed")
+    assert [c["id"] for c in listed] == [claim_id]
+    assert len(cli.json("claim", "list")) == 2
+    trail = cli.json("claim", "show", claim_id)["audit"]
+    assert [e["action"] for e in trail] == ["create", "attach", "status"]
+
+    near = cli.json("ingest", str(DATA / "neardup" / "hopper.png"))[0]["near_duplicates"]
+    assert near[0]["claim_ids"] == [claim_id]
+
+
+def test_errors_are_messages_with_a_non_zero_exit(cli: CLI) -> None:
+    bad_time = cli.run("claim", "add", "--text", "x", "--posted", "2015-06-01T10:00", "--json")
+    assert bad_time.returncode == 1 and bad_time.stdout == ""
+    assert "posted_at" in bad_time.stderr and "time zone" in bad_time.stderr
+    missing = cli.run("claim", "show", "00000000-0000-0000-0000-000000000000")
+    assert missing.returncode == 1 and "no claim" in missing.stderr
+    usage = cli.run("claim", "status")
+    assert usage.returncode == 2
+    for done in (bad_time, missing, usage):
+        assert "Traceback" not in done.stderr
+
+
+def test_verify_fails_on_a_changed_original(cli: CLI) -> None:
+    [stored] = cli.json("ingest", str(DATA / "exif" / "flower.jpg"))
+    assert cli.run("verify").returncode == 0
+    original = next(p for p in (cli.workspace / "media").rglob(stored["sha256"]))
+    original.chmod(0o644)
+    original.write_bytes(b"edited")
+    done = cli.run("verify", "--json")
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["ok"] is False
+    assert report["problems"][0]["kind"] == "hash_mismatch"
+    assert report["problems"][0]["sha256"] == stored["sha256"]
+
+
+def test_workspace_comes_from_the_environment_and_workbench_script_exists(
+    cli: CLI, tmp_path: Path
+) -> None:
+    env = {**cli.env, "WORKBENCH_WORKSPACE": str(tmp_path / "from-env")}
+    done = cli.run("init", "--json", env=env, with_workspace=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["workspace"] == str(tmp_path / "from-env")
+    script = Path(sys.executable).parent / "workbench"
+    assert script.exists()
+    help_text = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True)
+    for command in ("init", "ingest", "match", "claim", "verify"):
+        assert command in help_text.stdout

@@ -1,0 +1,136 @@
+"""Ingest and "seen before" through the service, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from workbench.views import IngestStatus
+from workbench.workspace import Location, Workspace
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+HOPPER = DATA / "neardup" / "hopper.jpg"
+
+
+def test_exact_duplicate_is_stored_once(workspace: Workspace) -> None:
+    first, again = workspace.media.ingest([HOPPER, HOPPER])
+    assert first.status is IngestStatus.ADDED
+    assert again.status is IngestStatus.EXISTS
+    assert first.media and again.media and again.media.id == first.media.id
+    assert list(workspace.store.iter_shas()) == [first.media.sha256]
+    assert workspace.thumbnails.get(first.media.sha256) is not None
+
+
+def test_near_duplicates_report_distance_claims_cases_and_first_seen(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    claim = workspace.claims.create("map study photo", case="Aleppo")
+    earlier = workspace.media.ingest([DATA / "neardup" / "hopper.png"], claim_id=claim.id)[0]
+    # what happens to pictures online: recompressed and resized
+    recompressed = tmp_path / "forwarded.jpg"
+    with Image.open(DATA / "neardup" / "hopper.png") as im:
+        im.convert("RGB").resize((96, 96)).save(recompressed, quality=35)
+    later = workspace.media.ingest([recompressed])[0]
+    assert later.status is IngestStatus.ADDED and earlier.media
+    assert [n.media_id for n in later.near_duplicates] == [earlier.media.id]
+    near = later.near_duplicates[0]
+    assert near.sha256 == earlier.media.sha256
+    assert 0 <= near.distance <= 10
+    assert near.claim_ids == (claim.id,)
+    assert near.case_ids == (claim.case_id,)
+    assert near.first_seen == earlier.media.acquired_at
+
+
+def test_unrelated_pictures_are_not_reported(workspace: Workspace) -> None:
+    workspace.media.ingest([DATA / "neardup" / "peppers.png"])
+    result = workspace.media.ingest([DATA / "exif" / "flower.jpg"])[0]
+    assert result.near_duplicates == ()
+
+
+def test_index_is_rebuilt_from_the_database_on_open(workspace_dir: Path) -> None:
+    with Workspace(Location.of(workspace_dir)) as ws:
+        stored = ws.media.ingest([DATA / "neardup"])
+    with Workspace(Location.of(workspace_dir)) as ws:
+        assert len(ws.index) == sum(1 for r in stored if r.status is IngestStatus.ADDED)
+        matches = ws.media.match([DATA / "neardup" / "hopper.webp"])[0].matches
+        assert {m.sha256 for m in matches} >= {
+            r.media.sha256 for r in stored if r.media and r.path.split("/")[-1].startswith("hopper")
+        }
+
+
+def test_match_stores_nothing(workspace: Workspace) -> None:
+    workspace.media.ingest([HOPPER])
+    before = list(workspace.store.iter_shas())
+    result = workspace.media.match(
+        [DATA / "neardup" / "hopper.gif", DATA / "hostile" / "broken.png"]
+    )
+    assert result[0].error is None and len(result[0].matches) == 1
+    assert result[1].error and "cannot decode" in result[1].error
+    assert list(workspace.store.iter_shas()) == before
+    assert len(workspace.index) == 1
+
+
+def test_a_failed_database_write_leaves_no_original_behind(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench import audit
+
+    def broken_record(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(audit, "record", broken_record)
+    with pytest.raises(RuntimeError):
+        workspace.media.ingest([HOPPER])
+    monkeypatch.undo()
+    assert list(workspace.store.iter_shas()) == []
+    assert len(workspace.index) == 0
+    assert workspace.media.ingest([HOPPER])[0].status is IngestStatus.ADDED
+
+
+def test_progress_is_reported_and_cancel_stops_the_batch(workspace: Workspace) -> None:
+    files = sorted((DATA / "exif").glob("*.jpg"))
+    seen: list[tuple[int, int]] = []
+    results = workspace.media.ingest(
+        files,
+        progress=lambda done, total, _r: seen.append((done, total)),
+        should_cancel=lambda: len(seen) >= 3,
+    )
+    assert len(results) == 3
+    assert seen == [(1, len(files)), (2, len(files)), (3, len(files))]
+    assert len(list(workspace.store.iter_shas())) == 3
+
+
+def test_unknown_claim_refuses_the_whole_batch_before_storing(workspace: Workspace) -> None:
+    from workbench.errors import NotFoundError
+
+    with pytest.raises(NotFoundError):
+        workspace.media.ingest([HOPPER], claim_id="00000000-0000-0000-0000-000000000000")
+    assert list(workspace.store.iter_shas()) == []
+
+
+def test_video_is_stored_as_video(workspace: Workspace) -> None:
+    result = workspace.media.ingest([DATA / "video" / "big_buck_bunny_432_433.webm"])[0]
+    assert result.status is IngestStatus.ADDED and result.media
+    assert (result.media.kind, result.media.mime) == ("video", "video/webm")
+    assert result.media.duration_ms == 1000
+
+
+def test_verify_finds_tampering_missing_and_orphan_files(workspace: Workspace) -> None:
+    a, b = workspace.media.ingest([HOPPER, DATA / "exif" / "flower.jpg"])
+    assert a.media and b.media
+    assert workspace.verifier.run() == []
+    tampered = workspace.store.path_for(a.media.sha256)
+    tampered.chmod(0o644)
+    tampered.write_bytes(tampered.read_bytes() + b"\0")
+    workspace.store.path_for(b.media.sha256).unlink()
+    orphan = "ab" * 32
+    workspace.store.path_for(orphan).parent.mkdir(parents=True)
+    workspace.store.path_for(orphan).write_bytes(b"stray")
+    problems = {(p.kind, p.sha256) for p in workspace.verifier.run()}
+    assert problems == {
+        ("hash_mismatch", a.media.sha256),
+        ("missing_file", b.media.sha256),
+        ("orphan_file", orphan),
+    }
