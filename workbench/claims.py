@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from storage.schema import Case, Claim, ClaimActor, ClaimMedia, ClaimTag, Media, Source
 from workbench import audit, fields
 from workbench.errors import ConflictError, NotFoundError, ValidationError
-from workbench.sources import find_or_create_case, source_view
+from workbench.sources import find_or_create_case, find_or_create_source, source_view
 from workbench.views import AuditView, ClaimView, LinkedMedia
 
 if TYPE_CHECKING:
@@ -119,8 +119,6 @@ class ClaimService:
     ) -> ClaimView:
         """Log a new claim. ``case`` is a case name (created if new); ``source`` is
         ``(platform, handle)`` (created if new); other keywords are fields in ``EDITABLE``."""
-        from workbench.sources import find_or_create_source
-
         with self._ws.db.transaction() as session:
             claim = Claim(id=uuid.uuid4(), text=fields.text("text", text, required=True))
             changes = self._apply(session, claim, values)

@@ -245,30 +245,19 @@ class MediaService:
     ) -> tuple[NearDuplicate, ...]:
         """Stored media that resemble stored media ``media_id`` (not itself)."""
         with self._ws.db.read() as session:
-            values = session.scalars(
-                select(MediaHash.value).where(
-                    MediaHash.media_id == uuid.UUID(media_id), MediaHash.algorithm == "phash"
+            rows = session.execute(
+                select(MediaHash.algorithm, MediaHash.value).where(
+                    MediaHash.media_id == uuid.UUID(media_id)
                 )
             ).all()
-        hits: dict[str, Hit] = {}
-        for value in values:
-            for hit in self._ws.index.query(to_unsigned(value), "phash", max_distance, media_id):
-                if hit.media_id not in hits or hit.distance < hits[hit.media_id].distance:
-                    hits[hit.media_id] = hit
-        return self._describe(sorted(hits.values(), key=lambda h: h.distance))
+        hashes = [(algorithm, to_unsigned(value)) for algorithm, value in rows]
+        return self._describe(self._ws.index.nearest(hashes, max_distance, exclude=media_id))
 
     def _near(
         self, analysis: Analysis, max_distance: int, exclude: str | None = None
     ) -> tuple[NearDuplicate, ...]:
-        best: dict[str, tuple[int, int | None]] = {}
-        for h in analysis.hashes:
-            if h.algorithm != "phash":
-                continue
-            for hit in self._ws.index.query(h.value, "phash", max_distance, exclude):
-                if hit.media_id not in best or hit.distance < best[hit.media_id][0]:
-                    best[hit.media_id] = (hit.distance, hit.t_ms)
-        ordered = sorted(best.items(), key=lambda item: item[1][0])
-        return self._describe([Hit(m, d, t) for m, (d, t) in ordered])
+        hashes = [(h.algorithm, h.value) for h in analysis.hashes]
+        return self._describe(self._ws.index.nearest(hashes, max_distance, exclude))
 
     def _describe(self, hits: list[Hit]) -> tuple[NearDuplicate, ...]:
         if not hits:

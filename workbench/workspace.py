@@ -22,8 +22,11 @@ from sqlalchemy import select
 from storage.db import Database, sqlite_url
 from storage.mediastore import MediaStore, ThumbnailCache
 from storage.schema import Media, MediaHash
+from workbench.claims import ClaimService
 from workbench.errors import WorkbenchError
+from workbench.ingest import MediaService
 from workbench.matching import NO_TIME, HashIndex
+from workbench.verify import Verifier
 
 APP_NAME = "claim-workbench"
 ENV_WORKSPACE = "WORKBENCH_WORKSPACE"
@@ -93,10 +96,6 @@ class Workspace:
     """An open workspace: database, media store, thumbnails, the hash index and services."""
 
     def __init__(self, location: Location, analyst: str | None = None) -> None:
-        from workbench.claims import ClaimService
-        from workbench.ingest import MediaService
-        from workbench.verify import Verifier
-
         self.location = location
         self.analyst = analyst or default_analyst()
         location.folder.mkdir(parents=True, exist_ok=True)

@@ -129,3 +129,42 @@ def test_unrelated_real_photos_are_not_matched() -> None:
     for (a, ha), (b, hb) in itertools.combinations(hashes.items(), 2):
         d = bin(ha ^ hb).count("1")
         assert d > DEFAULT_MAX_DISTANCE, (a, b, d)
+
+
+def test_seen_before_takes_either_hash_at_its_smaller_distance() -> None:
+    index = HashIndex()
+    index.add("by-phash", "phash", [0b0111])
+    index.add("by-phash", "dhash", [2**64 - 1])
+    index.add("by-dhash", "phash", [2**64 - 1])
+    index.add("by-dhash", "dhash", [0b1])
+    index.add("by-both", "phash", [0b1111])
+    index.add("by-both", "dhash", [0b11])
+    hits = index.nearest([("phash", 0), ("dhash", 0), ("other", 0)], max_distance=4)
+    assert [(h.media_id, h.distance) for h in hits] == [
+        ("by-dhash", 1),
+        ("by-both", 2),
+        ("by-phash", 3),
+    ]
+
+
+def test_a_corner_stamp_is_caught_by_dhash(tmp_path: Path) -> None:
+    """A channel logo over a corner moves pHash a lot; the rule still finds the picture."""
+    from PIL import Image, ImageDraw
+
+    original = DATA / "exif" / "iphone_hdr_NO.jpg"
+    stamped = tmp_path / "stamped.jpg"
+    with Image.open(original) as im:
+        im = im.convert("RGB")
+        w, h = im.size
+        ImageDraw.Draw(im).rectangle((int(w * 0.7), int(h * 0.7), w, h), fill=(235, 235, 235))
+        im.save(stamped, quality=80)
+    assert bin(_phash(original) ^ _phash(stamped)).count("1") > DEFAULT_MAX_DISTANCE
+    index = HashIndex()
+    index.add("original", "phash", [_phash(original)])
+    index.add("original", "dhash", [_dhash(original)])
+    hits = index.nearest([("phash", _phash(stamped)), ("dhash", _dhash(stamped))])
+    assert [h.media_id for h in hits] == ["original"]
+
+
+def _dhash(path: Path) -> int:
+    return next(h.value for h in analyse_file(path).hashes if h.algorithm == "dhash")
