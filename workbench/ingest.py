@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.schema import Claim, ClaimMedia, Media, MediaHash
@@ -133,8 +134,7 @@ class MediaService:
         self, analysis: Analysis, claim_id: uuid.UUID | None, role: str, max_distance: int
     ) -> IngestResult:
         ws = self._ws
-        with ws.db.read() as session:
-            existing = session.scalar(select(Media.id).where(Media.sha256 == analysis.sha256))
+        existing = self._stored_id(analysis.sha256)
         if existing is not None:
             if claim_id is not None:
                 ws.claims.attach_media(claim_id, str(existing), role)
@@ -177,6 +177,14 @@ class MediaService:
                         "attach",
                         {"media": (None, f"{analysis.sha256} as {role}")},
                     )
+        except IntegrityError:
+            if self._stored_id(analysis.sha256) is None:
+                if newly_written:
+                    ws.store.remove(analysis.sha256)
+                raise
+            # Another workstation stored the same original between our check and our
+            # commit: its row owns the file now, so keep the file and report it as known.
+            return self._store_one(analysis, claim_id, role, max_distance)
         except Exception:
             if newly_written:  # the row never committed: leave no unreferenced original
                 ws.store.remove(analysis.sha256)
@@ -194,6 +202,10 @@ class MediaService:
             media=self.get(str(media_id)),
             near_duplicates=near,
         )
+
+    def _stored_id(self, sha256: str) -> uuid.UUID | None:
+        with self._ws.db.read() as session:
+            return session.scalar(select(Media.id).where(Media.sha256 == sha256))
 
     def _media_row(self, media_id: uuid.UUID, a: Analysis) -> Media:
         meta = a.metadata

@@ -134,3 +134,31 @@ def test_verify_finds_tampering_missing_and_orphan_files(workspace: Workspace) -
         ("missing_file", b.media.sha256),
         ("orphan_file", orphan),
     }
+
+
+def test_two_workstations_storing_the_same_original_at_once(
+    workspace_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second commit loses the race on the SHA-256: the file stays, it reports exists."""
+    from workbench.ingest import MediaService
+
+    with (
+        Workspace(Location.of(workspace_dir)) as first,
+        Workspace(Location.of(workspace_dir)) as second,
+    ):
+        real = MediaService._stored_id
+        calls = {"n": 0}
+
+        def stale_first_look(self: MediaService, sha256: str) -> object:
+            calls["n"] += 1
+            if calls["n"] == 1:  # the second workstation looked before the first committed
+                first.media.ingest([HOPPER])
+                return None
+            return real(self, sha256)
+
+        monkeypatch.setattr(MediaService, "_stored_id", stale_first_look)
+        result = second.media.ingest([HOPPER])[0]
+        monkeypatch.undo()
+        assert result.status is IngestStatus.EXISTS, result.error
+        assert second.verifier.run() == []
+        assert len(list(second.store.iter_shas())) == 1
