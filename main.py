@@ -1,0 +1,79 @@
+"""Start the claim workbench window: ``python main.py [--workspace DIR]``.
+
+The composition root: it opens the workspace (the domain), builds the window around it and
+runs the event loop. Nothing else creates services or holds a global application object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ui.main_window import MainWindow
+from ui.messages import error_message, show_error
+from workbench.workspace import ENV_WORKSPACE, Workspace, resolve_workspace_dir
+
+APP_TITLE = "Claim workbench"
+log = logging.getLogger("workbench.app")
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="main.py", description="Claim verification workbench")
+    parser.add_argument(
+        "--workspace",
+        metavar="DIR",
+        help=f"workspace folder (default: ${ENV_WORKSPACE}, else the platform data folder; "
+        "created on first run)",
+    )
+    parser.add_argument("--analyst", help="name recorded in the audit trail")
+    return parser.parse_args(argv)
+
+
+def report_unexpected(window: QWidget) -> ExceptHook:
+    """An exception nobody caught (a bug in a slot) becomes a message, and a log entry."""
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)
+            return
+        log.error("unexpected error", exc_info=(kind, error, tb))
+        show_error(window, "Unexpected error", error)
+
+    return hook
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Qt takes its own options (-platform, -style...) out of argv; argparse gets the rest.
+    app = QApplication(list(sys.argv if argv is None else argv))
+    app.setApplicationName("claim-workbench")
+    app.setApplicationDisplayName(APP_TITLE)
+    args = parse_args(app.arguments()[1:])
+    folder = resolve_workspace_dir(args.workspace)
+    try:
+        workspace = Workspace.open(folder, analyst=args.analyst)
+    except Exception as exc:  # a bad folder, unreadable settings, an unreachable server
+        log.error("cannot open workspace %s", folder, exc_info=exc)
+        QMessageBox.critical(
+            None, APP_TITLE, f"Cannot open the workspace {folder}:\n\n{error_message(exc)}"
+        )
+        return 1
+    try:
+        window = MainWindow(workspace)
+        sys.excepthook = report_unexpected(window)
+        window.show()
+        return app.exec()
+    finally:
+        sys.excepthook = sys.__excepthook__
+        workspace.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Fixtures for the window's tests: a fresh workspace, real test files, no leaked threads.
+
+Run headless: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q tests/ui``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThreadPool
+
+from workbench.views import ClaimView
+from workbench.workspace import Workspace
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+#: How long a test's background work may take to wind down once the test is over.
+GRACE_MS = 5000
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    """A fresh SQLite workspace (the window's tests need no second backend)."""
+    ws = Workspace.open(tmp_path / "ws", analyst="tester")
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+@pytest.fixture
+def sarwan_claims(workspace: Workspace) -> list[ClaimView]:
+    """Three claims from the 2015 northern Aleppo reporting, one of each status."""
+    checkpoint = workspace.claims.create(
+        "IS fighters hold checkpoint in Sarwan",
+        source=("telegram", "@group_feed"),
+        posted_at="2015-06-01",
+        place_name="Sarwan",
+        actors=["IS"],
+        tags=["checkpoint", "flag burning"],
+    )
+    convoy = workspace.claims.create(
+        "Convoy of reinforcements heading to northern Aleppo",
+        source=("twitter", "@other_group"),
+        posted_at="2015-06-02T09:30:00+03:00",
+    )
+    workspace.claims.set_status(
+        convoy.id, "confirmed", "Same convoy filmed from two angles by independent accounts"
+    )
+    beheadings = workspace.claims.create(
+        "Spokesman says several people were beheaded in captured villages",
+        source=("web", "newspaper"),
+    )
+    workspace.claims.set_status(beheadings.id, "refuted", "Photo predates the event (2013)")
+    return [workspace.claims.get(c.id) for c in (checkpoint, convoy, beheadings)]
+
+
+def _python_threads() -> set[threading.Thread]:
+    # Dummy threads stand for threads Python did not start (Qt's pool threads running
+    # Python code): they never end in Python's eyes and the pool check below covers them.
+    return {
+        t
+        for t in threading.enumerate()
+        if t.is_alive() and not isinstance(t, threading._DummyThread)
+    }
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    """Fail a test that leaves background work running behind it."""
+    before = _python_threads()
+    yield
+    pool = QThreadPool.globalInstance()
+    problems = []
+    if not pool.waitForDone(GRACE_MS) or pool.activeThreadCount():
+        problems.append(f"{pool.activeThreadCount()} Qt pool task(s) still running")
+    deadline = time.monotonic() + GRACE_MS / 1000
+    leaked = _python_threads() - before
+    while leaked and time.monotonic() < deadline:
+        time.sleep(0.02)
+        leaked = _python_threads() - before
+    if leaked:
+        problems.append("threads left running: " + ", ".join(sorted(t.name for t in leaked)))
+    if problems:
+        pytest.fail("; ".join(problems))

@@ -1,0 +1,134 @@
+"""One media import as the window sees it: the job, its progress strip and its outcome.
+
+``IngestJob.work`` runs on a pool thread (see ``ui.tasks``) and calls the media service;
+the service's ``progress`` callback becomes the queued ``progressed`` signal and Cancel
+sets an event the service polls through ``should_cancel``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from ui.ports import MediaPort
+from workbench.views import IngestResult, IngestStatus
+
+
+@dataclasses.dataclass(frozen=True)
+class IngestOutcome:
+    """What an import did, file by file, and whether it was cut short."""
+
+    results: tuple[IngestResult, ...]
+    cancelled: bool = False
+    #: Set when the import as a whole failed (e.g. the claim was removed meanwhile).
+    failure: str | None = None
+
+    def count(self, status: IngestStatus) -> int:
+        return sum(r.status is status for r in self.results)
+
+    @property
+    def errors(self) -> tuple[IngestResult, ...]:
+        return tuple(r for r in self.results if r.status is IngestStatus.ERROR)
+
+    @property
+    def seen_before(self) -> int:
+        return sum(bool(r.near_duplicates) for r in self.results)
+
+    def summary(self) -> str:
+        """``3 added, 1 already stored, 1 refused; 2 seen before`` for the status bar."""
+        if self.failure is not None:
+            return f"Import failed: {self.failure}"
+        if not self.results:
+            return "Import cancelled: nothing imported" if self.cancelled else "No files found"
+        text = (
+            f"{self.count(IngestStatus.ADDED)} added, "
+            f"{self.count(IngestStatus.EXISTS)} already stored, "
+            f"{self.count(IngestStatus.ERROR)} refused; "
+            f"{self.seen_before} seen before"
+        )
+        if self.cancelled:
+            return f"Import cancelled after {len(self.results)} file(s): {text}"
+        return text
+
+
+class IngestJob(QObject):
+    """Create on the UI thread; hand ``work`` to the task runner."""
+
+    #: (files done, files in the batch, the result for the last file); emitted on the worker
+    progressed = Signal(int, int, object)
+
+    def __init__(
+        self,
+        media: MediaPort,
+        paths: Sequence[str],
+        claim_id: str | None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.paths = tuple(paths)
+        self.claim_id = claim_id
+        self._media = media
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the import to stop after the file in hand (safe from any thread)."""
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    def work(self) -> IngestOutcome:  # on a pool thread: no widgets here
+        results = self._media.ingest(
+            self.paths,
+            claim_id=self.claim_id,
+            progress=self._report,
+            should_cancel=self._cancel.is_set,
+        )
+        return IngestOutcome(tuple(results), cancelled=self._cancel.is_set())
+
+    def _report(self, done: int, total: int, result: IngestResult) -> None:
+        self.progressed.emit(done, total, result)
+
+
+class IngestProgress(QWidget):
+    """Status-bar strip: what is being imported, a progress bar and a Cancel button."""
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(220)
+        self.bar.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop after the file being stored now")
+        self.cancel_button.clicked.connect(self._on_cancel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+
+    def start(self, file_count: int) -> None:
+        self.label.setText(f"Importing {file_count} item(s)…")
+        self.bar.setRange(0, 0)  # busy until the first file is done (folders are expanded)
+        self.cancel_button.setEnabled(True)
+        self.show()
+
+    def advance(self, done: int, total: int, result: IngestResult) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        if self.cancel_button.isEnabled():  # else keep saying "Cancelling…"
+            self.label.setText(f"Imported {done} of {total}: {Path(result.path).name}")
+
+    def _on_cancel(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.label.setText("Cancelling…")
+        self.cancel_requested.emit()

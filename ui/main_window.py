@@ -1,0 +1,252 @@
+"""The main window: claims in the middle, the selected claim on the right, imports below.
+
+The window is handed an open ``Workspace`` (``main.py`` composes it) and talks to the
+domain only through its services, receiving plain values. Anything slow runs through the
+``TaskRunner``; the window reacts when the outcome comes back on the UI thread.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QWidget,
+)
+
+from ui.claim_detail import ClaimDetailPane, load_claim_detail
+from ui.claims_model import (
+    CLAIM_ID_ROLE,
+    COL_MEDIA,
+    COL_POSTED,
+    COL_SOURCE,
+    COL_STATUS,
+    COL_TEXT,
+    SORT_ROLE,
+    ClaimsModel,
+)
+from ui.ingest import IngestJob, IngestOutcome, IngestProgress
+from ui.messages import IngestReportDialog, error_message, show_error
+from ui.ports import WorkspacePort
+from ui.tasks import TaskRunner
+from workbench.errors import WorkbenchError
+
+MEDIA_FILTER = (
+    "Pictures and videos (*.jpg *.jpeg *.png *.gif *.webp *.bmp *.tif *.tiff *.heic *.heif "
+    "*.mp4 *.m4v *.mov *.webm *.mkv *.avi *.3gp);;All files (*)"
+)
+
+
+class MainWindow(QMainWindow):
+    #: Emitted with the ``IngestOutcome`` once the window has shown it (summary, report).
+    ingest_finished = Signal(object)
+
+    def __init__(
+        self,
+        workspace: WorkspacePort,
+        runner: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._runner = runner or TaskRunner(self)
+        self._job: IngestJob | None = None
+        self._closing = False
+        self.ingest_report: IngestReportDialog | None = None
+
+        self.setWindowTitle(f"Claim workbench — {workspace.location.folder}")
+        self.claims_model = ClaimsModel(workspace.claims.find, self)
+        self._sorted = QSortFilterProxyModel(self)
+        self._sorted.setSourceModel(self.claims_model)
+        self._sorted.setSortRole(SORT_ROLE)
+        self.claims_view = self._build_table()
+        self.detail = ClaimDetailPane()
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.claims_view)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self._build_menu()
+        self.ingest_progress = IngestProgress()
+        self.ingest_progress.cancel_requested.connect(self.cancel_ingest)
+        self.statusBar().addPermanentWidget(self.ingest_progress)
+        self.ingest_progress.hide()
+
+        self.claims_view.selectionModel().selectionChanged.connect(self._show_selected_claim)
+        self.refresh_claims()
+        count = self.claims_model.rowCount()
+        self.statusBar().showMessage(f"{count} claim{'s' if count != 1 else ''} in this workspace")
+        self.resize(1200, 720)
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build_table(self) -> QTableView:
+        view = QTableView()
+        view.setModel(self._sorted)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.setSortingEnabled(True)
+        view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order: as logged
+        view.verticalHeader().hide()
+        header = view.horizontalHeader()
+        for column in (COL_STATUS, COL_POSTED, COL_SOURCE, COL_MEDIA):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        return view
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.add_media_action = QAction("&Add media…", self)
+        self.add_media_action.setShortcut(QKeySequence("Ctrl+O"))
+        self.add_media_action.setStatusTip(
+            "Store pictures and videos; with a claim selected they are attached to it"
+        )
+        self.add_media_action.triggered.connect(self.choose_media)
+        file_menu.addAction(self.add_media_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+    # -- claims --------------------------------------------------------------------------
+
+    def selected_claim_id(self) -> str | None:
+        rows = self.claims_view.selectionModel().selectedRows()
+        return str(rows[0].data(CLAIM_ID_ROLE)) if rows else None
+
+    def select_claim(self, claim_id: str | None) -> None:
+        """Select the claim's row (or nothing) and show it in the detail pane."""
+        selection = self.claims_view.selectionModel()
+        row = None if claim_id is None else self.claims_model.row_of(claim_id)
+        if row is None:
+            selection.clearSelection()
+        else:
+            index = self._sorted.mapFromSource(self.claims_model.index(row, 0))
+            flags = (
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows
+            )
+            selection.setCurrentIndex(index, flags)
+            self.claims_view.scrollTo(index)
+        self._show_selected_claim()
+
+    def refresh_claims(self) -> None:
+        """Re-read the claims (after anything changed them), keeping the selection."""
+        selected = self.selected_claim_id()
+        try:
+            self.claims_model.refresh()
+        except WorkbenchError as exc:
+            show_error(self, "Cannot list the claims", exc)
+        self.select_claim(selected)
+
+    def _show_selected_claim(self) -> None:
+        claim_id = self.selected_claim_id()
+        if claim_id is None:
+            self.detail.show_detail(None)
+            return
+        try:
+            # While an import writes the hash index, the UI thread must not read it.
+            detail = load_claim_detail(self._ws, claim_id, check_seen_before=self._job is None)
+        except WorkbenchError as exc:
+            self.detail.show_detail(None)
+            show_error(self, "Cannot show this claim", exc)
+            return
+        self.detail.show_detail(detail)
+
+    # -- media import --------------------------------------------------------------------
+
+    @property
+    def ingest_running(self) -> bool:
+        return self._job is not None
+
+    def choose_media(self) -> None:
+        claim_id = self.selected_claim_id()
+        title = "Add media to the selected claim" if claim_id else "Add media to the library"
+        paths, _ = QFileDialog.getOpenFileNames(self, title, "", MEDIA_FILTER)
+        if paths:
+            self.ingest_paths(paths, claim_id)
+
+    def ingest_paths(
+        self, paths: Sequence[str | os.PathLike[str]], claim_id: str | None = None
+    ) -> bool:
+        """Import files or folders in the background, attaching them to ``claim_id``.
+
+        Returns False (and says why in the status bar) if nothing was started. The outcome
+        arrives through ``ingest_finished``. Menu, drag-and-drop and paste all come here.
+        """
+        if self._job is not None:
+            self.statusBar().showMessage("An import is already running: wait for it or cancel it")
+            return False
+        if isinstance(paths, str | os.PathLike):
+            paths = [paths]  # one path, not a sequence of characters
+        if not paths:
+            return False
+        job = IngestJob(self._ws.media, [str(p) for p in paths], claim_id, self)
+        job.progressed.connect(self.ingest_progress.advance, Qt.ConnectionType.QueuedConnection)
+        self._job = job
+        self.add_media_action.setEnabled(False)
+        self.statusBar().clearMessage()
+        self.ingest_progress.start(len(job.paths))
+        self._runner.run_task(job.work, self._ingest_done)
+        return True
+
+    def cancel_ingest(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+
+    def _ingest_done(
+        self, *, result: IngestOutcome | None = None, error: BaseException | None = None
+    ) -> None:
+        job, self._job = self._job, None
+        if job is not None:
+            job.deleteLater()
+        if error is not None or result is None:
+            outcome = IngestOutcome((), failure=error_message(error or RuntimeError("no result")))
+        else:
+            outcome = result
+        if self._closing:
+            self.ingest_finished.emit(outcome)
+            return
+        self.ingest_progress.hide()
+        self.add_media_action.setEnabled(True)
+        if error is not None:
+            show_error(self, "Import failed", error)
+        self.refresh_claims()
+        self.statusBar().showMessage(outcome.summary())
+        if outcome.errors:
+            self._show_ingest_report(outcome)
+        self.ingest_finished.emit(outcome)
+
+    def _show_ingest_report(self, outcome: IngestOutcome) -> None:
+        if self.ingest_report is not None:
+            self.ingest_report.close()
+            self.ingest_report.deleteLater()
+        self.ingest_report = IngestReportDialog(outcome.errors, len(outcome.results), self)
+        self.ingest_report.open()
+
+    # -- closing -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._job is not None:
+            # The workspace is closed after the window: let the import stop first. It stops
+            # after the file in hand, so this waits a moment, not for the whole batch.
+            self._closing = True
+            self._job.cancel()
+            self.statusBar().showMessage("Stopping the import…")
+            self._runner.wait_for_done()
+        super().closeEvent(event)
