@@ -19,7 +19,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy workbench storage
+	$(BIN)/mypy workbench storage ui main.py
 	$(BIN)/lint-imports
 
 test: lint

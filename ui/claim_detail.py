@@ -14,8 +14,8 @@ from PySide6.QtGui import QImageReader
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ui.claims_model import format_time
-from ui.ports import WorkspacePort
 from workbench.views import ClaimView, MediaView, NearDuplicate
+from workbench.workspace import Workspace
 
 THUMB_BOX = 96  # thumbnails are shown fitted into a square this wide
 PLACEHOLDER = (
@@ -38,8 +38,7 @@ class SeenBefore:
 @dataclasses.dataclass(frozen=True)
 class MediaDetail:
     media: MediaView
-    #: ``None`` when the check was not run (an import is writing the hash index).
-    seen_before: tuple[SeenBefore, ...] | None
+    seen_before: tuple[SeenBefore, ...]
     thumbnail: Path | None = None
     thumbnail_size: tuple[int, int] = (0, 0)  # as shown, fitted into THUMB_BOX
 
@@ -50,9 +49,7 @@ class ClaimDetail:
     media: tuple[MediaDetail, ...]
 
 
-def load_claim_detail(
-    workspace: WorkspacePort, claim_id: str, *, check_seen_before: bool = True
-) -> ClaimDetail:
+def load_claim_detail(workspace: Workspace, claim_id: str) -> ClaimDetail:
     """Everything the pane shows about one claim (a handful of short reads)."""
     claim = workspace.claims.get(claim_id)
     claim_texts: dict[str, str] = {claim.id: claim.text}
@@ -65,16 +62,14 @@ def load_claim_detail(
     details = []
     for link in claim.media:
         media = workspace.media.get(link.media_id)
-        seen: tuple[SeenBefore, ...] | None = None
-        if check_seen_before:
-            seen = tuple(
-                SeenBefore(
-                    duplicate=dup,
-                    original_name=workspace.media.get(dup.media_id).original_name,
-                    claims=tuple((cid, text_of(cid)) for cid in dup.claim_ids),
-                )
-                for dup in workspace.media.near_duplicates(media.id)
+        seen = tuple(
+            SeenBefore(
+                duplicate=dup,
+                original_name=workspace.media.get(dup.media_id).original_name,
+                claims=tuple((cid, text_of(cid)) for cid in dup.claim_ids),
             )
+            for dup in workspace.media.near_duplicates(media.id)
+        )
         thumbnail = workspace.media.thumbnail_path(media.sha256)
         size = _fitted_size(thumbnail) if thumbnail is not None else (0, 0)
         details.append(MediaDetail(media, seen, thumbnail, size))
@@ -146,8 +141,6 @@ def _claim_fields(c: ClaimView) -> str:
 
 
 def _seen_before(item: MediaDetail, claim_id: str) -> str:
-    if item.seen_before is None:
-        return "<i style='color:gray'>Seen before: checked when the import finishes.</i>"
     if not item.seen_before:
         return "<span style='color:gray'>Not seen before.</span>"
     lines = []

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from ui.ports import MediaPort
+from workbench.ingest import MediaService
 from workbench.views import IngestResult, IngestStatus
 
 
@@ -64,7 +64,7 @@ class IngestJob(QObject):
 
     def __init__(
         self,
-        media: MediaPort,
+        media: MediaService,
         paths: Sequence[str],
         claim_id: str | None,
         parent: QObject | None = None,

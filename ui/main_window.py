@@ -35,9 +35,9 @@ from ui.claims_model import (
 )
 from ui.ingest import IngestJob, IngestOutcome, IngestProgress
 from ui.messages import IngestReportDialog, error_message, show_error
-from ui.ports import WorkspacePort
 from ui.tasks import TaskRunner
 from workbench.errors import WorkbenchError
+from workbench.workspace import Workspace
 
 MEDIA_FILTER = (
     "Pictures and videos (*.jpg *.jpeg *.png *.gif *.webp *.bmp *.tif *.tiff *.heic *.heif "
@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        workspace: WorkspacePort,
+        workspace: Workspace,
         runner: TaskRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
             return
         try:
             # While an import writes the hash index, the UI thread must not read it.
-            detail = load_claim_detail(self._ws, claim_id, check_seen_before=self._job is None)
+            detail = load_claim_detail(self._ws, claim_id)
         except WorkbenchError as exc:
             self.detail.show_detail(None)
             show_error(self, "Cannot show this claim", exc)

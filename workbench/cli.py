@@ -324,7 +324,6 @@ def cmd_verify(args: argparse.Namespace, ws: Workspace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="workbench: %(message)s")
-    logging.getLogger("exifread").setLevel(logging.CRITICAL)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "init":

@@ -19,6 +19,9 @@ import exifread
 from PIL import ExifTags, Image
 
 log = logging.getLogger(__name__)
+# exifread logs a warning for every file without EXIF ("PNG file does not have exif
+# data."): normal for screenshots, so not worth a line on the analyst's terminal.
+logging.getLogger("exifread").setLevel(logging.ERROR)
 
 MAX_VALUE_CHARS = 500  # long blobs (maker notes, XMP packets) are cut in the stored JSON
 SKIPPED_TAGS = ("JPEGThumbnail", "TIFFThumbnail", "MakerNote", "EXIF MakerNote")

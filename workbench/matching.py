@@ -9,6 +9,7 @@ ingest of one file does not copy the whole index.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -88,7 +89,10 @@ def _grown(array: Any, capacity: int) -> Any:
 
 
 class HashIndex:
+    """Thread-safe: the window queries while an ingest on a worker thread adds."""
+
     def __init__(self) -> None:
+        self._lock = threading.RLock()
         self._rows: dict[str, _Rows] = {}
         self._slot_of: dict[str, int] = {}
         self._media_of: list[str | None] = []
@@ -108,6 +112,14 @@ class HashIndex:
         rows = self._rows.get(algorithm)
         return rows.n if rows else 0
 
+    def _slot(self, media_id: str) -> int:
+        slot = self._slot_of.get(media_id)
+        if slot is None:
+            slot = len(self._media_of)
+            self._media_of.append(media_id)
+            self._slot_of[media_id] = slot
+        return slot
+
     def add(
         self,
         media_id: str,
@@ -120,17 +132,12 @@ class HashIndex:
         if not value_list:
             return
         time_list = list(times) if times is not None else [None] * len(value_list)
-        slot = self._slot_of.get(media_id)
-        if slot is None:
-            slot = len(self._media_of)
-            self._media_of.append(media_id)
-            self._slot_of[media_id] = slot
-        rows = self._rows.setdefault(algorithm, _Rows())
-        rows.extend(
-            np.array(value_list, dtype=np.uint64),
-            slot,
-            np.array([NO_TIME if t is None else t for t in time_list], dtype=np.int64),
-        )
+        with self._lock:
+            self._rows.setdefault(algorithm, _Rows()).extend(
+                np.array(value_list, dtype=np.uint64),
+                self._slot(media_id),
+                np.array([NO_TIME if t is None else t for t in time_list], dtype=np.int64),
+            )
 
     def bulk_load(
         self,
@@ -140,26 +147,21 @@ class HashIndex:
         times: npt.NDArray[np.int64],
     ) -> None:
         """Load many rows at once (workspace open): ``media_ids[i]`` owns ``values[i]``."""
-        slots = np.empty(len(media_ids), dtype=np.int32)
-        for i, media_id in enumerate(media_ids):
-            slot = self._slot_of.get(media_id)
-            if slot is None:
-                slot = len(self._media_of)
-                self._media_of.append(media_id)
-                self._slot_of[media_id] = slot
-            slots[i] = slot
-        rows = self._rows.setdefault(algorithm, _Rows())
-        start = rows.n
-        rows.extend(values.astype(np.uint64, copy=False), 0, times)
-        rows.slots[start : rows.n] = slots
+        with self._lock:
+            slots = np.array([self._slot(m) for m in media_ids], dtype=np.int32)
+            rows = self._rows.setdefault(algorithm, _Rows())
+            start = rows.n
+            rows.extend(values.astype(np.uint64, copy=False), 0, times)
+            rows.slots[start : rows.n] = slots
 
     def remove(self, media_id: str) -> None:
-        slot = self._slot_of.pop(media_id, None)
-        if slot is None:
-            return
-        self._media_of[slot] = None
-        for rows in self._rows.values():
-            rows.drop_slot(slot)
+        with self._lock:
+            slot = self._slot_of.pop(media_id, None)
+            if slot is None:
+                return
+            self._media_of[slot] = None
+            for rows in self._rows.values():
+                rows.drop_slot(slot)
 
     def nearest(
         self,
@@ -189,6 +191,12 @@ class HashIndex:
 
         One hit per media: the nearest of its rows (for a video, the best-matching frame).
         """
+        with self._lock:
+            return self._query(value, algorithm, max_distance, exclude)
+
+    def _query(
+        self, value: int, algorithm: str, max_distance: int, exclude: str | None
+    ) -> list[Hit]:
         rows = self._rows.get(algorithm)
         if rows is None or rows.n == 0:
             return []

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 INGEST_KEYS = {
@@ -118,7 +119,7 @@ def test_ingest_walks_folders(cli: CLI) -> None:
     assert sum(s == "added" for s in statuses.values()) == 9
 
 
-def test_match_lists_matches_best_first_and_stores_nothing(cli: CLI) -> None:
+def test_match_lists_matches_best_first_and_stores_nothing(cli: CLI, tmp_path: Path) -> None:
     stored = cli.json(
         "ingest", str(DATA / "neardup" / "hopper.png"), str(DATA / "neardup" / "peppers.png")
     )
@@ -133,8 +134,13 @@ def test_match_lists_matches_best_first_and_stores_nothing(cli: CLI) -> None:
     assert set(m) >= {"media_id", "sha256", "distance", "claim_ids"}
     assert m["media_id"] == stored[0]["media_id"]
     assert out[1]["matches"] == []
-    strict = cli.json("match", "--max-distance", "0", str(DATA / "neardup" / "hopper.webp"))
-    assert strict[0]["matches"] == []  # webp is 2 bits away
+    degraded = tmp_path / "forwarded.jpg"  # shrunk and recompressed, as messengers do
+    with Image.open(DATA / "neardup" / "hopper.png") as im:
+        im.convert("RGB").resize((40, 40)).save(degraded, quality=15)
+    [near] = cli.json("match", str(degraded))[0]["matches"]
+    assert 0 < near["distance"] <= 10
+    strict = cli.json("match", "--max-distance", str(near["distance"] - 1), str(degraded))
+    assert strict[0]["matches"] == []
     verify = cli.json("verify")
     assert verify["ok"] is True
     assert len(list((cli.workspace / "media").rglob("*"))) - 1 - 4 == 2  # tmp + 2x2 dirs + 2 files
