@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+""" "Seen before" query latency: one pHash against 1,000,000 stored 64-bit hashes.
+
+Measures ``workbench.matching.HashIndex.query`` at ``DEFAULT_MAX_DISTANCE`` over 1,000,000
+random hashes (numpy, fixed seed; one media per hash, uuid4-style ids as the workspace
+uses), with a few near neighbours planted per query so every query returns hits:
+
+* median and p95 latency over 200 queries;
+* memory: ``HashIndex.nbytes`` and the growth of the process RSS while the index is built
+  (with and without the 1,000,000 media id strings the index keeps);
+* the same queries against a plain BK-tree (written below) holding the same hashes.
+
+Targets (from the issue): median <= 5 ms, memory <= 64 MB, >= 100x faster than a BK-tree.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from workbench.matching import DEFAULT_MAX_DISTANCE, NO_TIME, HashIndex  # noqa: E402
+
+N_HASHES = 1_000_000
+N_QUERIES = 200
+N_BK_QUERIES = 20
+PLANTED = 3  # near neighbours planted per query, at distances 0..DEFAULT_MAX_DISTANCE
+SEED = 20240601
+TARGET_MEDIAN_MS = 5.0
+TARGET_MEMORY_MB = 64.0
+TARGET_SPEEDUP = 100.0
+
+Node = list[Any]  # [value, row, {distance: child} | None]
+T = TypeVar("T")
+
+
+class BKTree:
+    """A textbook Burkhard-Keller tree over Hamming distance (the baseline)."""
+
+    def __init__(self) -> None:
+        self.root: Node | None = None
+
+    def add(self, value: int, row: int) -> None:
+        if self.root is None:
+            self.root = [value, row, None]
+            return
+        node = self.root
+        while True:
+            d = (node[0] ^ value).bit_count()
+            children = node[2]
+            if children is None:
+                node[2] = {d: [value, row, None]}
+                return
+            child = children.get(d)
+            if child is None:
+                children[d] = [value, row, None]
+                return
+            node = child
+
+    def query(self, value: int, radius: int) -> list[tuple[int, int]]:
+        """(distance, row) of every stored value within ``radius``, nearest first."""
+        out: list[tuple[int, int]] = []
+        stack = [self.root] if self.root is not None else []
+        while stack:
+            node = stack.pop()
+            d = (node[0] ^ value).bit_count()
+            if d <= radius:
+                out.append((d, node[1]))
+            if node[2] is not None:
+                lo, hi = d - radius, d + radius
+                stack.extend(c for k, c in node[2].items() if lo <= k <= hi)
+        return sorted(out)
+
+
+def load_average() -> str:
+    """Other processes compete for the 2 cores: the 1-minute load shows how much."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{model}, {cores} cores, Python {platform.python_version()}, numpy {np.__version__}"
+
+
+def rss_mb(field: str = "VmRSS") -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def data(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(stored hashes, query hashes), with PLANTED near neighbours of each query stored."""
+    values = rng.integers(0, 2**64, size=N_HASHES, dtype=np.uint64)
+    queries = rng.integers(0, 2**64, size=N_QUERIES, dtype=np.uint64)
+    rows = rng.choice(N_HASHES, size=(N_QUERIES, PLANTED), replace=False)
+    for q, targets in zip(queries, rows, strict=True):
+        for row in targets:
+            k = int(rng.integers(0, DEFAULT_MAX_DISTANCE + 1))
+            mask = sum(1 << b for b in rng.choice(64, size=k, replace=False).tolist())
+            values[row] = np.uint64(int(q) ^ mask)
+    return values, queries
+
+
+def timed_ms(fn: Callable[..., T], *args: Any) -> tuple[float, T]:
+    t0 = time.perf_counter()
+    result = fn(*args)
+    return 1000 * (time.perf_counter() - t0), result
+
+
+def main() -> None:
+    print(f"machine: {machine()}; load average {load_average()} at start")
+    rng = np.random.default_rng(SEED)
+    values, queries = data(rng)
+    base_rss = rss_mb()
+    id_bytes = rng.bytes(16 * N_HASHES)
+    ids = [str(uuid.UUID(bytes=id_bytes[16 * i : 16 * i + 16])) for i in range(N_HASHES)]
+    ids_rss = rss_mb()
+    index = HashIndex()
+    t0 = time.perf_counter()
+    index.bulk_load("phash", ids, values, np.full(N_HASHES, NO_TIME, dtype=np.int64))
+    load_s = time.perf_counter() - t0
+    index_rss = rss_mb()
+    del id_bytes
+    row_of = {media_id: row for row, media_id in enumerate(ids)}
+
+    qs = [int(q) for q in queries]
+    for q in qs[:5]:  # warm-up
+        index.query(q)
+    lat: list[float] = []
+    hits: list[list[int]] = []
+    for q in qs:
+        ms, result = timed_ms(index.query, q, "phash", DEFAULT_MAX_DISTANCE)
+        lat.append(ms)
+        hits.append(sorted(row_of[h.media_id] for h in result))
+    lat_sorted = sorted(lat)
+    median = statistics.median(lat)
+    p95 = statistics.quantiles(lat, n=20)[-1]
+    mean_hits = sum(map(len, hits)) / len(hits)
+
+    t0 = time.perf_counter()
+    tree = BKTree()
+    for row, value in enumerate(values.tolist()):
+        tree.add(value, row)
+    build_s = time.perf_counter() - t0
+    bk_lat: list[float] = []
+    for i, q in enumerate(qs[:N_BK_QUERIES]):
+        ms, found = timed_ms(tree.query, q, DEFAULT_MAX_DISTANCE)
+        bk_lat.append(ms)
+        if sorted(row for _, row in found) != hits[i]:
+            raise SystemExit(f"query {i}: BK-tree and HashIndex disagree")
+    bk_median = statistics.median(bk_lat)
+    same_median = statistics.median(lat[:N_BK_QUERIES])
+    speedup = bk_median / same_median
+
+    nbytes_mb = index.nbytes / 2**20
+    growth_index = index_rss - ids_rss
+    growth_all = index_rss - base_rss
+    print(f"data:    {N_HASHES:,} random 64-bit hashes, {PLANTED} planted neighbours per query")
+    print(f"         bulk_load {load_s:.2f} s; BK-tree build {build_s:.1f} s")
+    print()
+    print(f"{'measure':<48} {'value':>12}")
+    print(f"{f'HashIndex.query median ({N_QUERIES} queries, d<=10)':<48} {median:>9.2f} ms")
+    print(f"{'HashIndex.query p95':<48} {p95:>9.2f} ms")
+    print(f"{'HashIndex.query min / max':<48} {lat_sorted[0]:>5.2f}/{lat_sorted[-1]:.2f} ms")
+    print(f"{'hits per query (mean)':<48} {mean_hits:>12.2f}")
+    print(f"{f'BK-tree median ({N_BK_QUERIES} queries)':<48} {bk_median:>9.1f} ms")
+    print(f"{f'HashIndex median, same {N_BK_QUERIES} queries':<48} {same_median:>9.2f} ms")
+    print(f"{'speed-up over BK-tree':<48} {speedup:>11.0f}x")
+    print(f"{'HashIndex.nbytes (numpy arrays)':<48} {nbytes_mb:>9.1f} MB")
+    print(f"{'RSS growth, bulk_load (ids already in memory)':<48} {growth_index:>9.1f} MB")
+    print(f"{'RSS growth, ids + bulk_load':<48} {growth_all:>9.1f} MB")
+    print(f"{'peak RSS of the process (VmHWM)':<48} {rss_mb('VmHWM'):>9.1f} MB")
+    print()
+    verdict = {True: "MET", False: "MISSED"}
+    print(f"target median <= {TARGET_MEDIAN_MS:.0f} ms: {median:.2f} ms  {verdict[median <= 5]}")
+    print(
+        f"target memory <= {TARGET_MEMORY_MB:.0f} MB: nbytes {nbytes_mb:.1f} MB "
+        f"{verdict[nbytes_mb <= TARGET_MEMORY_MB]}; RSS growth {growth_index:.1f} MB "
+        f"{verdict[growth_index <= TARGET_MEMORY_MB]}; with id strings {growth_all:.1f} MB "
+        f"{verdict[growth_all <= TARGET_MEMORY_MB]}"
+    )
+    print(f"target >= {TARGET_SPEEDUP:.0f}x BK-tree: {speedup:.0f}x  {verdict[speedup >= 100]}")
+
+
+if __name__ == "__main__":
+    main()
