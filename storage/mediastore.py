@@ -56,33 +56,70 @@ class MediaStore:
     def has(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
-    def put_file(self, source: Path, sha256: str) -> tuple[Path, bool]:
-        """Copy ``source`` into the store under ``sha256``; return (path, newly written).
-
-        The bytes are hashed again while copying, and the copy is refused (nothing left
-        behind) if they do not match ``sha256``: the file changed since it was analysed.
-        """
+    def put_file(self, source: Path | bytes, sha256: str) -> tuple[Path, bool]:
+        """Store ``source`` (a file or its bytes) under ``sha256``: (path, newly written)."""
         final = self.path_for(sha256)
         if final.is_file():
             return final, False
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="put-", suffix=".part")
-        tmp_path = Path(tmp_name)
+        staged = self.stage(source, sha256)
         try:
-            digest = hashlib.sha256()
-            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-                _copy_hashing(src, out, digest)
+            return self.commit(staged, sha256)
+        except BaseException:
+            self.discard(staged)
+            raise
+
+    def stage(self, source: Path | bytes, sha256: str) -> Path:
+        """A durable (fsync'd), read-only temporary copy in ``tmp/``, for :meth:`commit`.
+
+        Slow work (copying, fsync) happens here, so it can run on worker threads. A file is
+        hashed again while it is copied and refused (nothing left behind) if its bytes no
+        longer match ``sha256``: it changed since it was analysed. Given bytes were hashed
+        by the caller from these very bytes.
+        """
+        self.path_for(sha256)  # refuses anything that is not a digest
+        fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="put-", suffix=".part")
+        staged = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                if isinstance(source, bytes):
+                    out.write(source)
+                else:
+                    digest = hashlib.sha256()
+                    with open(source, "rb") as src:
+                        _copy_hashing(src, out, digest)
+                    if digest.hexdigest() != sha256:
+                        raise StoreError(f"{source} changed while it was being stored")
                 out.flush()
                 os.fsync(out.fileno())
-            if digest.hexdigest() != sha256:
-                raise StoreError(f"{source} changed while it was being stored")
-            os.chmod(tmp_path, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            os.replace(tmp_path, final)
-            _fsync_dir(final.parent)
+            os.chmod(staged, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         except BaseException:
-            tmp_path.unlink(missing_ok=True)
+            staged.unlink(missing_ok=True)
             raise
+        return staged
+
+    def commit(self, staged: Path, sha256: str) -> tuple[Path, bool]:
+        """Move a staged copy into place (atomic rename, folder fsync'd): (path, newly)."""
+        final = self.path_for(sha256)
+        if final.is_file():  # stored meanwhile (another workstation, an earlier batch)
+            staged.unlink(missing_ok=True)
+            return final, False
+        self._make_dirs(final.parent)
+        os.replace(staged, final)
+        _fsync_dir(final.parent)
         return final, True
+
+    def discard(self, staged: Path) -> None:
+        staged.unlink(missing_ok=True)
+
+    def _make_dirs(self, folder: Path) -> None:
+        """Create ``ab/cd`` folders durably: each new entry's parent is fsync'd."""
+        missing = []
+        while not folder.is_dir():
+            missing.append(folder)
+            folder = folder.parent
+        for new in reversed(missing):
+            new.mkdir(exist_ok=True)
+            _fsync_dir(new.parent)
 
     def remove(self, sha256: str) -> None:
         path = self.path_for(sha256)

@@ -7,6 +7,7 @@ Bad input raises :class:`AnalysisError` with a message meant for the analyst.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
 #: need 32x32 (pHash) and 9x8 (dHash); the tests check they equal a full decode's.
 DRAFT_SIDE = 256
 THUMB_SIDE = 256
+#: Pictures up to this size are read into memory once instead of three times.
+IN_MEMORY_LIMIT = 256 * 1024 * 1024
 HASH_ALGORITHMS = ("phash", "dhash")
 
 
@@ -65,12 +68,12 @@ class Analysis:
     metadata: CameraMetadata = field(default_factory=CameraMetadata)
     hashes: tuple[HashValue, ...] = ()
     thumbnail: bytes | None = None  # JPEG
+    #: The file's bytes, when it was read into memory (pictures up to IN_MEMORY_LIMIT).
+    content: bytes | None = field(default=None, repr=False, compare=False)
 
 
-def sniff(path: Path) -> tuple[str, str]:
-    """(kind, MIME) from the first bytes of the file, never from its name."""
-    with open(path, "rb") as fh:
-        head = fh.read(8192)
+def sniff(head: bytes) -> tuple[str, str]:
+    """(kind, MIME) from the first bytes of a file, never from its name."""
     if not head:
         raise AnalysisError("empty file (0 bytes)")
     guess = filetype.guess(head)
@@ -85,16 +88,19 @@ def sniff(path: Path) -> tuple[str, str]:
 
 
 def analyse_file(path: Path) -> Analysis:
+    """Analyse one file. A picture is read once: hashed, decoded and its EXIF parsed from the
+    same bytes, which stay on ``Analysis.content`` so the store can keep them unread again."""
     if not path.is_file():
         raise AnalysisError("not a readable file")
-    kind, mime = sniff(path)
-    sha256 = sha256_file(path)
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    kind, mime = sniff(head)
     size = path.stat().st_size
     if kind == "video":
         info = video.probe(path)
         return Analysis(
             path=path,
-            sha256=sha256,
+            sha256=sha256_file(path),
             byte_size=size,
             kind="video",
             mime=mime,
@@ -105,11 +111,13 @@ def analyse_file(path: Path) -> Analysis:
             hashes=tuple(HashValue(a, v, info.first_frame_ms) for a, v in _hashes(info.frame)),
             thumbnail=_thumbnail(info.frame),
         )
-    picture, width, height, metadata = _decode_image(path)
+    content = path.read_bytes() if size <= IN_MEMORY_LIMIT else None
+    source: Path | bytes = path if content is None else content
+    picture, width, height, metadata = _decode_image(source)
     return Analysis(
         path=path,
-        sha256=sha256,
-        byte_size=size,
+        sha256=sha256_file(path) if content is None else hashlib.sha256(content).hexdigest(),
+        byte_size=size if content is None else len(content),
         kind="image",
         mime=mime,
         width=width,
@@ -117,6 +125,7 @@ def analyse_file(path: Path) -> Analysis:
         metadata=metadata,
         hashes=tuple(HashValue(a, v) for a, v in _hashes(picture)),
         thumbnail=_thumbnail(picture),
+        content=content,
     )
 
 
@@ -128,15 +137,17 @@ def upright_picture(path: Path, draft: bool = True) -> Image.Image:
     return _decode_image(path, draft=draft)[0]
 
 
-def _decode_image(path: Path, draft: bool = True) -> tuple[Image.Image, int, int, CameraMetadata]:
+def _decode_image(
+    source: Path | bytes, draft: bool = True
+) -> tuple[Image.Image, int, int, CameraMetadata]:
     try:
-        with Image.open(path) as im:
+        with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as im:
             width, height = im.size
             if width <= 0 or height <= 0:
                 raise AnalysisError(f"picture has no pixels ({width}x{height})")
             if width * height > MAX_PIXELS:
                 raise AnalysisError(_bomb_message(width, height))
-            metadata = read_metadata(path, im)
+            metadata = read_metadata(source, im)
             if draft and im.format == "JPEG":
                 im.draft("RGB", (DRAFT_SIDE, DRAFT_SIDE))
             im.seek(0)
@@ -200,9 +211,10 @@ def _to_rgb(im: Image.Image) -> Image.Image:
 
 
 def _hashes(picture: Image.Image) -> list[tuple[str, int]]:
+    grey = picture.convert("L")  # both hashes work on grey; converting once saves a pass
     return [
-        ("phash", int(str(imagehash.phash(picture)), 16)),
-        ("dhash", int(str(imagehash.dhash(picture)), 16)),
+        ("phash", int(str(imagehash.phash(grey)), 16)),
+        ("dhash", int(str(imagehash.dhash(grey)), 16)),
     ]
 
 

@@ -8,6 +8,7 @@ to refuse a picture.
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 from dataclasses import dataclass, field
@@ -45,8 +46,8 @@ class CameraMetadata:
     software: str | None = None
 
 
-def read_exifread(path: Path) -> dict[str, RawTag]:
-    with open(path, "rb") as fh:
+def read_exifread(source: Path | bytes) -> dict[str, RawTag]:
+    with io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb") as fh:
         tags = exifread.process_file(fh, details=False, extract_thumbnail=False)
     out: dict[str, RawTag] = {}
     for name, tag in tags.items():
@@ -82,18 +83,19 @@ def read_pillow(image: Image.Image) -> dict[str, RawTag]:
     return out
 
 
-def read_metadata(path: Path, image: Image.Image | None) -> CameraMetadata:
-    """Metadata of ``path``; ``image`` (already opened) serves the Pillow fallback."""
+def read_metadata(source: Path | bytes, image: Image.Image | None) -> CameraMetadata:
+    """Metadata of a file (its path or its bytes); ``image`` (already opened from it) serves
+    the Pillow fallback."""
     raw: dict[str, RawTag] = {}
     try:
-        raw = read_exifread(path)
+        raw = read_exifread(source)
     except Exception as exc:  # hostile files: any exifread failure means "try Pillow"
-        log.debug("exifread failed on %s: %s", path, exc)
+        log.debug("exifread failed: %s", exc)
     if image is not None and not _has_core_tags(raw):
         try:
             pillow = read_pillow(image)
         except Exception as exc:
-            log.debug("Pillow EXIF failed on %s: %s", path, exc)
+            log.debug("Pillow EXIF failed: %s", exc)
         else:
             raw = {**pillow, **raw}
     return normalise(raw, image)

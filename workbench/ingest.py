@@ -1,27 +1,31 @@
 """Taking media in, and asking "seen before?".
 
-A batch runs in two halves. Analysis (hashing bytes, decoding, EXIF, perceptual hashes,
-thumbnail) is pure and runs on a small thread pool: Pillow, hashlib and libjpeg release
-the GIL, so two cores are both used. Storing runs in order on the calling thread, one file
-at a time: the original is written to the store and made durable, then its row commits,
-then the in-memory index learns its hashes. A later file in the same batch therefore sees
-an earlier one as "seen before", and a failure in one file never touches another.
+A batch runs in two halves. On a small thread pool (Pillow, hashlib and libjpeg release
+the GIL, so both cores work), each file is read once, hashed, decoded, its EXIF parsed,
+its perceptual hashes and thumbnail made, and a durable copy staged in the store's
+``tmp/``. Then, in order on the calling thread, one file at a time: the staged copy is
+renamed into place, its row commits, and the in-memory index learns its hashes. A later
+file in the same batch therefore sees an earlier one as "seen before", and a failure in one
+file never touches another. Whatever is not consumed (cancel, error) is discarded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.mediastore import StoreError
 from storage.schema import Claim, ClaimMedia, Media, MediaHash
 from workbench import audit, fields
 from workbench.analysis import Analysis, analyse_file
@@ -51,6 +55,9 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return out
 
 
+T = TypeVar("T")
+
+
 def _analyse(path: Path) -> Analysis | AnalysisError:
     try:
         return analyse_file(path)
@@ -60,29 +67,55 @@ def _analyse(path: Path) -> Analysis | AnalysisError:
         return AnalysisError(f"cannot read file: {exc.strerror or exc}")
 
 
-def analyse_in_order(
-    paths: list[Path], workers: int | None = None, should_cancel: ShouldCancel | None = None
-) -> Iterator[tuple[Path, Analysis | AnalysisError]]:
-    """Analyse on a thread pool, yielding results in input order, a few files ahead."""
+def run_in_order(
+    work: Callable[[Path], T],
+    paths: list[Path],
+    should_cancel: ShouldCancel | None = None,
+    dropped: Callable[[T], None] | None = None,
+    workers: int | None = None,
+) -> Iterator[tuple[Path, T]]:
+    """``work`` on a thread pool, results yielded in input order, a few files ahead.
+
+    On cancel (or when the consumer stops early), results already computed but not yet
+    yielded are handed to ``dropped`` so they can be cleaned up.
+    """
     workers = workers or min(4, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="analyse") as pool:
-        pending: deque[tuple[Path, Future[Analysis | AnalysisError]]] = deque()
-        queue = iter(paths)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="analyse")
+    pending: deque[tuple[Path, Future[T]]] = deque()
+    queue = iter(paths)
+    try:
         for path in queue:
-            pending.append((path, pool.submit(_analyse, path)))
+            pending.append((path, pool.submit(work, path)))
             if len(pending) >= workers * 2:
                 break
         while pending:
             if should_cancel is not None and should_cancel():
-                for _, future in pending:
-                    future.cancel()
                 return
             path, future = pending.popleft()
             result = future.result()
             nxt = next(queue, None)
             if nxt is not None:
-                pending.append((nxt, pool.submit(_analyse, nxt)))
+                pending.append((nxt, pool.submit(work, nxt)))
             yield path, result
+    finally:
+        for _, future in pending:
+            if not future.cancel() and dropped is not None:
+                dropped(future.result())
+        pool.shutdown(wait=True)
+
+
+def analyse_in_order(
+    paths: list[Path], should_cancel: ShouldCancel | None = None
+) -> Iterator[tuple[Path, Analysis | AnalysisError]]:
+    return run_in_order(_analyse, paths, should_cancel)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A file analysed and, when new to the store, staged there (worker-thread output)."""
+
+    analysis: Analysis | AnalysisError
+    staged: Path | None = None
 
 
 class MediaService:
@@ -107,18 +140,46 @@ class MediaService:
         claim_uuid = self._check_claim(claim_id) if claim_id else None
         files = expand_paths(paths)
         results: list[IngestResult] = []
-        for path, analysis in analyse_in_order(files, should_cancel=should_cancel):
+        for path, prepared in run_in_order(self._prepare, files, should_cancel, self._drop):
+            analysis = prepared.analysis
             if isinstance(analysis, AnalysisError):
                 result = IngestResult(str(path), IngestStatus.ERROR, error=str(analysis))
             else:
                 try:
-                    result = self._store_one(analysis, claim_uuid, role, max_distance)
+                    result = self._store_one(
+                        analysis, prepared.staged, claim_uuid, role, max_distance
+                    )
                 except WorkbenchError as exc:
+                    self._drop(prepared)
                     result = IngestResult(str(path), IngestStatus.ERROR, error=str(exc))
+                except BaseException:
+                    self._drop(prepared)
+                    raise
             results.append(result)
             if progress is not None:
                 progress(len(results), len(files), result)
         return results
+
+    def _prepare(self, path: Path) -> _Prepared:
+        """Worker thread: analyse, stage the original if the store lacks it, save the
+        thumbnail. Nothing here is visible to anyone until ``_store_one`` commits."""
+        analysis = _analyse(path)
+        if isinstance(analysis, AnalysisError):
+            return _Prepared(analysis)
+        store = self._ws.store
+        try:
+            staged = None
+            if not store.has(analysis.sha256):
+                staged = store.stage(analysis.content or analysis.path, analysis.sha256)
+            if analysis.thumbnail:
+                self._ws.thumbnails.put(analysis.sha256, analysis.thumbnail)
+        except (OSError, StoreError) as exc:
+            return _Prepared(AnalysisError(f"cannot copy into the media folder: {exc}"))
+        return _Prepared(dataclasses.replace(analysis, content=None), staged)
+
+    def _drop(self, prepared: _Prepared) -> None:
+        if prepared.staged is not None:
+            self._ws.store.discard(prepared.staged)
 
     def _check_claim(self, claim_id: str) -> uuid.UUID:
         try:
@@ -131,52 +192,52 @@ class MediaService:
         return claim_uuid
 
     def _store_one(
-        self, analysis: Analysis, claim_id: uuid.UUID | None, role: str, max_distance: int
+        self,
+        analysis: Analysis,
+        staged: Path | None,
+        claim_id: uuid.UUID | None,
+        role: str,
+        max_distance: int,
     ) -> IngestResult:
         ws = self._ws
         existing = self._stored_id(analysis.sha256)
         if existing is not None:
+            if staged is not None:
+                ws.store.discard(staged)
             if claim_id is not None:
                 ws.claims.attach_media(claim_id, str(existing), role)
-            near = self._near(analysis, max_distance, exclude=str(existing))
             return IngestResult(
                 str(analysis.path),
                 IngestStatus.EXISTS,
                 media=self.get(str(existing)),
-                near_duplicates=near,
+                near_duplicates=self._near(analysis, max_distance, exclude=str(existing)),
             )
         near = self._near(analysis, max_distance)
-        _, newly_written = ws.store.put_file(analysis.path, analysis.sha256)
+        if staged is not None:
+            _, newly_written = ws.store.commit(staged, analysis.sha256)
+        else:  # the store had the file already (no row: left by an interrupted ingest)
+            _, newly_written = ws.store.put_file(analysis.path, analysis.sha256)
         media_id = uuid.uuid4()
         try:
             with ws.db.transaction() as session:
-                session.add(self._media_row(media_id, analysis))
+                media = self._media_row(media_id, analysis)
+                session.add(media)
                 session.flush()
-                audit.record(
-                    session,
-                    ws.analyst,
-                    "media",
-                    media_id,
-                    "add",
-                    {
-                        "sha256": (None, analysis.sha256),
-                        "original_name": (None, analysis.path.name),
-                    },
-                )
+                changes = {
+                    "sha256": (None, analysis.sha256),
+                    "original_name": (None, media.original_name),
+                }
+                audit.record(session, ws.analyst, "media", media_id, "add", changes)
                 if claim_id is not None:
                     session.add(
                         ClaimMedia(
                             claim_id=claim_id, media_id=media_id, role=role, added_by=ws.analyst
                         )
                     )
-                    audit.record(
-                        session,
-                        ws.analyst,
-                        "claim",
-                        claim_id,
-                        "attach",
-                        {"media": (None, f"{analysis.sha256} as {role}")},
-                    )
+                    link = {"media": (None, f"{analysis.sha256} as {role}")}
+                    audit.record(session, ws.analyst, "claim", claim_id, "attach", link)
+                    session.flush()
+                view = media_view(session, media)
         except IntegrityError:
             if self._stored_id(analysis.sha256) is None:
                 if newly_written:
@@ -184,23 +245,16 @@ class MediaService:
                 raise
             # Another workstation stored the same original between our check and our
             # commit: its row owns the file now, so keep the file and report it as known.
-            return self._store_one(analysis, claim_id, role, max_distance)
+            return self._store_one(analysis, None, claim_id, role, max_distance)
         except Exception:
             if newly_written:  # the row never committed: leave no unreferenced original
                 ws.store.remove(analysis.sha256)
             raise
         for algorithm in {h.algorithm for h in analysis.hashes}:
             picked = [h for h in analysis.hashes if h.algorithm == algorithm]
-            ws.index.add(
-                str(media_id), algorithm, [h.value for h in picked], [h.t_ms for h in picked]
-            )
-        if analysis.thumbnail:
-            ws.thumbnails.put(analysis.sha256, analysis.thumbnail)
+            ws.index.add(media_id, algorithm, [h.value for h in picked], [h.t_ms for h in picked])
         return IngestResult(
-            str(analysis.path),
-            IngestStatus.ADDED,
-            media=self.get(str(media_id)),
-            near_duplicates=near,
+            str(analysis.path), IngestStatus.ADDED, media=view, near_duplicates=near
         )
 
     def _stored_id(self, sha256: str) -> uuid.UUID | None:

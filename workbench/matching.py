@@ -1,16 +1,18 @@
 """The "seen before" index: every stored perceptual hash, in memory, searched by numpy.
 
-One flat uint64 array per hash algorithm, with a parallel array saying which media each
-row belongs to (and, for video frames, at what time). A query is one vectorised XOR plus a
-popcount (``numpy.bitwise_count``) over the whole array: about a millisecond per million
-hashes, with no tree to balance and no per-row Python. Rows grow in amortised chunks so an
-ingest of one file does not copy the whole index.
+Per hash algorithm, three parallel arrays: the 64-bit hash (``uint64``), the media's UUID as
+16 raw bytes, and a time in milliseconds (``int32``; for a video frame, -1 for a picture):
+28 bytes a row and no Python object per row, so a million hashes take about 28 MB. A query
+is one vectorised XOR plus a popcount (``numpy.bitwise_count``) over the whole array: about a
+millisecond per million hashes, with no tree to balance. Rows grow in amortised chunks so
+an ingest of one file does not copy the whole index. Media ids are UUID strings.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,7 @@ import numpy.typing as npt
 DEFAULT_MAX_DISTANCE = 10
 MATCH_ALGORITHMS = ("phash", "dhash")
 NO_TIME = -1
+ID_DTYPE = np.dtype((np.void, 16))
 
 
 def to_signed(value: int) -> int:
@@ -37,6 +40,20 @@ def to_unsigned(value: int) -> int:
     return value + (1 << 64) if value < 0 else value
 
 
+def id_array(media_ids: Sequence[str | uuid.UUID]) -> npt.NDArray[Any]:
+    """Media ids as the index keeps them: 16 raw bytes each."""
+    raw = b"".join(_uuid(m).bytes for m in media_ids)
+    return np.frombuffer(raw, dtype=ID_DTYPE).copy()
+
+
+def _uuid(media_id: str | uuid.UUID) -> uuid.UUID:
+    return media_id if isinstance(media_id, uuid.UUID) else uuid.UUID(media_id)
+
+
+def _key(media_id: str | uuid.UUID) -> Any:
+    return np.frombuffer(_uuid(media_id).bytes, dtype=ID_DTYPE)[0]
+
+
 @dataclass(frozen=True)
 class Hit:
     media_id: str
@@ -45,41 +62,42 @@ class Hit:
 
 
 class _Rows:
-    """Growable parallel arrays: hash value, owner slot, time."""
+    """Growable parallel arrays: hash value, owner id, time."""
 
     def __init__(self) -> None:
         self.n = 0
         self.values: npt.NDArray[np.uint64] = np.zeros(1024, dtype=np.uint64)
-        self.slots: npt.NDArray[np.int32] = np.zeros(1024, dtype=np.int32)
-        self.times: npt.NDArray[np.int64] = np.zeros(1024, dtype=np.int64)
+        self.ids: npt.NDArray[Any] = np.zeros(1024, dtype=ID_DTYPE)
+        self.times: npt.NDArray[np.int32] = np.zeros(1024, dtype=np.int32)
 
-    def extend(
-        self, values: npt.NDArray[np.uint64], slot: int, times: npt.NDArray[np.int64]
-    ) -> None:
+    def extend(self, values: Any, ids: Any, times: Any) -> None:
         need = self.n + len(values)
         if need > len(self.values):
             capacity = max(need, int(len(self.values) * 1.5))
             self.values = _grown(self.values, capacity)
-            self.slots = _grown(self.slots, capacity)
+            self.ids = _grown(self.ids, capacity)
             self.times = _grown(self.times, capacity)
         self.values[self.n : need] = values
-        self.slots[self.n : need] = slot
+        self.ids[self.n : need] = ids
         self.times[self.n : need] = times
         self.n = need
 
-    def drop_slot(self, slot: int) -> None:
-        keep = np.flatnonzero(self.slots[: self.n] != slot)
-        if len(keep) == self.n:
-            return
+    def mask_of(self, key: Any) -> npt.NDArray[np.bool_]:
+        return np.asarray(self.ids[: self.n] == key)
+
+    def drop(self, key: Any) -> None:
+        keep = np.flatnonzero(~self.mask_of(key))
         k = len(keep)
+        if k == self.n:
+            return
         self.values[:k] = self.values[keep]
-        self.slots[:k] = self.slots[keep]
+        self.ids[:k] = self.ids[keep]
         self.times[:k] = self.times[keep]
         self.n = k
 
     @property
     def nbytes(self) -> int:
-        return self.values.nbytes + self.slots.nbytes + self.times.nbytes
+        return self.values.nbytes + self.ids.nbytes + self.times.nbytes
 
 
 def _grown(array: Any, capacity: int) -> Any:
@@ -94,15 +112,19 @@ class HashIndex:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._rows: dict[str, _Rows] = {}
-        self._slot_of: dict[str, int] = {}
-        self._media_of: list[str | None] = []
-
-    def __len__(self) -> int:
-        """How many media have at least one hash here."""
-        return len(self._slot_of)
 
     def __contains__(self, media_id: object) -> bool:
-        return media_id in self._slot_of
+        if not isinstance(media_id, str | uuid.UUID):
+            return False
+        key = _key(media_id)
+        with self._lock:
+            return any(bool(rows.mask_of(key).any()) for rows in self._rows.values())
+
+    def media_count(self) -> int:
+        """How many media have at least one hash here (a full scan: for tests and tools)."""
+        with self._lock:
+            ids = [rows.ids[: rows.n] for rows in self._rows.values()]
+        return len(np.unique(np.concatenate(ids))) if ids else 0
 
     @property
     def nbytes(self) -> int:
@@ -112,17 +134,9 @@ class HashIndex:
         rows = self._rows.get(algorithm)
         return rows.n if rows else 0
 
-    def _slot(self, media_id: str) -> int:
-        slot = self._slot_of.get(media_id)
-        if slot is None:
-            slot = len(self._media_of)
-            self._media_of.append(media_id)
-            self._slot_of[media_id] = slot
-        return slot
-
     def add(
         self,
-        media_id: str,
+        media_id: str | uuid.UUID,
         algorithm: str,
         values: Iterable[int],
         times: Iterable[int | None] | None = None,
@@ -135,33 +149,21 @@ class HashIndex:
         with self._lock:
             self._rows.setdefault(algorithm, _Rows()).extend(
                 np.array(value_list, dtype=np.uint64),
-                self._slot(media_id),
-                np.array([NO_TIME if t is None else t for t in time_list], dtype=np.int64),
+                _key(media_id),
+                np.array([NO_TIME if t is None else t for t in time_list], dtype=np.int32),
             )
 
-    def bulk_load(
-        self,
-        algorithm: str,
-        media_ids: list[str],
-        values: npt.NDArray[np.uint64],
-        times: npt.NDArray[np.int64],
-    ) -> None:
-        """Load many rows at once (workspace open): ``media_ids[i]`` owns ``values[i]``."""
+    def bulk_load(self, algorithm: str, ids: Any, values: Any, times: Any) -> None:
+        """Load many rows at once (workspace open): ``ids`` from :func:`id_array`, unsigned
+        ``values`` and ``times`` (``NO_TIME`` for a still picture) in the same order."""
         with self._lock:
-            slots = np.array([self._slot(m) for m in media_ids], dtype=np.int32)
-            rows = self._rows.setdefault(algorithm, _Rows())
-            start = rows.n
-            rows.extend(values.astype(np.uint64, copy=False), 0, times)
-            rows.slots[start : rows.n] = slots
+            self._rows.setdefault(algorithm, _Rows()).extend(values, ids, times)
 
-    def remove(self, media_id: str) -> None:
+    def remove(self, media_id: str | uuid.UUID) -> None:
+        key = _key(media_id)
         with self._lock:
-            slot = self._slot_of.pop(media_id, None)
-            if slot is None:
-                return
-            self._media_of[slot] = None
             for rows in self._rows.values():
-                rows.drop_slot(slot)
+                rows.drop(key)
 
     def nearest(
         self,
@@ -192,29 +194,23 @@ class HashIndex:
         One hit per media: the nearest of its rows (for a video, the best-matching frame).
         """
         with self._lock:
-            return self._query(value, algorithm, max_distance, exclude)
-
-    def _query(
-        self, value: int, algorithm: str, max_distance: int, exclude: str | None
-    ) -> list[Hit]:
-        rows = self._rows.get(algorithm)
-        if rows is None or rows.n == 0:
-            return []
-        distances = np.bitwise_count(rows.values[: rows.n] ^ np.uint64(value))
-        hits = np.flatnonzero(distances <= max_distance)
+            rows = self._rows.get(algorithm)
+            if rows is None or rows.n == 0:
+                return []
+            distances = np.bitwise_count(rows.values[: rows.n] ^ np.uint64(value))
+            hits = np.flatnonzero(distances <= max_distance)
+            hit_ids = rows.ids[hits]
+            hit_times = rows.times[hits]
         if len(hits) == 0:
             return []
         hit_d = distances[hits]
         order = np.argsort(hit_d, kind="stable")
-        hits, hit_d = hits[order], hit_d[order]
-        _, first = np.unique(rows.slots[hits], return_index=True)
-        first.sort()  # keeps nearest-first order, one row per media
+        _, first = np.unique(hit_ids[order], return_index=True)
         result = []
-        for i in first:
-            row = hits[i]
-            media_id = self._media_of[rows.slots[row]]
-            if media_id is None or media_id == exclude:
+        for i in sorted(order[first], key=lambda j: (hit_d[j], j)):
+            media_id = str(uuid.UUID(bytes=hit_ids[i].tobytes()))
+            if media_id == exclude:
                 continue
-            t = int(rows.times[row])
+            t = int(hit_times[i])
             result.append(Hit(media_id, int(hit_d[i]), None if t == NO_TIME else t))
         return result

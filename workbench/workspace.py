@@ -14,6 +14,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import platformdirs
@@ -25,7 +26,7 @@ from storage.schema import Media, MediaHash
 from workbench.claims import ClaimService
 from workbench.errors import WorkbenchError
 from workbench.ingest import MediaService
-from workbench.matching import NO_TIME, HashIndex
+from workbench.matching import NO_TIME, HashIndex, id_array
 from workbench.verify import Verifier
 
 APP_NAME = "claim-workbench"
@@ -115,23 +116,26 @@ class Workspace:
     ) -> Workspace:
         return cls(Location.of(resolve_workspace_dir(folder)), analyst)
 
-    def _load_index(self) -> None:
+    def _load_index(self, chunk: int = 100_000) -> None:
+        """Fill the hash index from the database, a chunk of rows at a time."""
+        query = (
+            select(MediaHash.algorithm, MediaHash.media_id, MediaHash.value, MediaHash.t_ms)
+            .join(Media)
+            .order_by(MediaHash.algorithm, MediaHash.id)
+            .execution_options(yield_per=chunk)
+        )
         with self.db.read() as session:
-            rows = session.execute(
-                select(MediaHash.algorithm, MediaHash.media_id, MediaHash.value, MediaHash.t_ms)
-                .join(Media)
-                .order_by(MediaHash.algorithm, MediaHash.id)
-            ).all()
-        by_algorithm: dict[str, list[tuple[str, int, int]]] = {}
-        for algorithm, media_id, value, t_ms in rows:
-            by_algorithm.setdefault(algorithm, []).append(
-                (str(media_id), value, NO_TIME if t_ms is None else t_ms)
-            )
-        for algorithm, entries in by_algorithm.items():
-            ids = [e[0] for e in entries]
-            values = np.array([e[1] for e in entries], dtype=np.int64).view(np.uint64)
-            times = np.array([e[2] for e in entries], dtype=np.int64)
-            self.index.bulk_load(algorithm, ids, values, times)
+            for rows in session.execute(query).partitions():
+                by_algorithm: dict[str, list[Any]] = {}
+                for row in rows:
+                    by_algorithm.setdefault(row[0], []).append(row)
+                for algorithm, part in by_algorithm.items():
+                    self.index.bulk_load(
+                        algorithm,
+                        id_array([r[1] for r in part]),
+                        np.array([r[2] for r in part], dtype=np.int64).view(np.uint64),
+                        np.array([NO_TIME if r[3] is None else r[3] for r in part], np.int32),
+                    )
 
     def close(self) -> None:
         self.db.close()

@@ -93,3 +93,16 @@ def test_times_are_stored_utc_and_come_back_aware(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="naive datetime"), db.transaction() as s:
         s.add(Case(name="naive", created_at=datetime(2015, 6, 1, 10, 0)))
     db.close()
+
+
+def test_staged_copy_is_invisible_until_committed(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path / "media")
+    staged = store.stage(b"from memory", hashlib.sha256(b"from memory").hexdigest())
+    sha = hashlib.sha256(b"from memory").hexdigest()
+    assert not store.has(sha) and list(store.iter_shas()) == []
+    assert staged.parent == store.tmp and staged.read_bytes() == b"from memory"
+    path, new = store.commit(staged, sha)
+    assert new and store.has(sha) and not staged.exists()
+    again = store.stage(b"from memory", sha)
+    assert store.commit(again, sha) == (path, False)  # already there: the copy is dropped
+    assert list(store.tmp.iterdir()) == []

@@ -53,7 +53,7 @@ def test_index_is_rebuilt_from_the_database_on_open(workspace_dir: Path) -> None
     with Workspace(Location.of(workspace_dir)) as ws:
         stored = ws.media.ingest([DATA / "neardup"])
     with Workspace(Location.of(workspace_dir)) as ws:
-        assert len(ws.index) == sum(1 for r in stored if r.status is IngestStatus.ADDED)
+        assert ws.index.media_count() == sum(1 for r in stored if r.status is IngestStatus.ADDED)
         matches = ws.media.match([DATA / "neardup" / "hopper.webp"])[0].matches
         assert {m.sha256 for m in matches} >= {
             r.media.sha256 for r in stored if r.media and r.path.split("/")[-1].startswith("hopper")
@@ -69,7 +69,7 @@ def test_match_stores_nothing(workspace: Workspace) -> None:
     assert result[0].error is None and len(result[0].matches) == 1
     assert result[1].error and "cannot decode" in result[1].error
     assert list(workspace.store.iter_shas()) == before
-    assert len(workspace.index) == 1
+    assert workspace.index.media_count() == 1
 
 
 def test_a_failed_database_write_leaves_no_original_behind(
@@ -85,7 +85,7 @@ def test_a_failed_database_write_leaves_no_original_behind(
         workspace.media.ingest([HOPPER])
     monkeypatch.undo()
     assert list(workspace.store.iter_shas()) == []
-    assert len(workspace.index) == 0
+    assert workspace.index.media_count() == 0
     assert workspace.media.ingest([HOPPER])[0].status is IngestStatus.ADDED
 
 
@@ -100,6 +100,7 @@ def test_progress_is_reported_and_cancel_stops_the_batch(workspace: Workspace) -
     assert len(results) == 3
     assert seen == [(1, len(files)), (2, len(files)), (3, len(files))]
     assert len(list(workspace.store.iter_shas())) == 3
+    assert list(workspace.store.tmp.iterdir()) == []  # staged copies of the rest: gone
 
 
 def test_unknown_claim_refuses_the_whole_batch_before_storing(workspace: Workspace) -> None:

@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from workbench.analysis import analyse_file
-from workbench.matching import DEFAULT_MAX_DISTANCE, HashIndex, to_signed, to_unsigned
+from workbench.matching import (
+    DEFAULT_MAX_DISTANCE,
+    NO_TIME,
+    HashIndex,
+    Hit,
+    id_array,
+    to_signed,
+    to_unsigned,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+NAMES: dict[str, str] = {}
+
+
+def mid(name: str) -> str:
+    """A media id (the index takes UUIDs) that the test can name."""
+    media_id = str(uuid.uuid5(uuid.NAMESPACE_OID, name))
+    NAMES[media_id] = name
+    return media_id
+
+
+def named(hits: list[Hit]) -> list[tuple[str, int]]:
+    return [(NAMES[h.media_id], h.distance) for h in hits]
 
 
 def test_signed_storage_round_trip() -> None:
@@ -26,16 +47,16 @@ def test_query_agrees_with_brute_force() -> None:
     values = [int(v) for v in rng.integers(0, 2**64, 3000, dtype=np.uint64)]
     index = HashIndex()
     for i, v in enumerate(values):
-        index.add(f"m{i}", "phash", [v])
+        index.add(mid(f"m{i}"), "phash", [v])
     # plant neighbours of the first value at known distances
     for bits in (1, 3, 9, 12):
-        index.add(f"near{bits}", "phash", [values[0] ^ ((1 << bits) - 1)])
+        index.add(mid(f"near{bits}"), "phash", [values[0] ^ ((1 << bits) - 1)])
     for q in values[:20]:
-        got = [(h.media_id, h.distance) for h in index.query(q, max_distance=12)]
+        got = named(index.query(q, max_distance=12))
         expected = sorted(
             (
-                (mid, bin(q ^ v).count("1"))
-                for mid, v in [(f"m{i}", v) for i, v in enumerate(values)]
+                (name, bin(q ^ v).count("1"))
+                for name, v in [(f"m{i}", v) for i, v in enumerate(values)]
                 + [(f"near{b}", values[0] ^ ((1 << b) - 1)) for b in (1, 3, 9, 12)]
             ),
             key=lambda x: x[1],
@@ -43,47 +64,47 @@ def test_query_agrees_with_brute_force() -> None:
         expected = [e for e in expected if e[1] <= 12]
         assert sorted(got) == sorted(expected)
         assert [d for _, d in got] == sorted(d for _, d in got)  # best first
-    near = {h.media_id: h.distance for h in index.query(values[0], max_distance=10)}
+    near = dict(named(index.query(values[0], max_distance=10)))
     assert near["m0"] == 0 and near["near1"] == 1 and near["near3"] == 3 and near["near9"] == 9
     assert "near12" not in near
 
 
 def test_one_hit_per_media_with_its_best_row_and_time() -> None:
     index = HashIndex()
-    index.add("video", "phash", [0b1111, 0b0001, 0], times=[0, 2000, 4000])
-    index.add("photo", "phash", [0b0011])
+    index.add(mid("video"), "phash", [0b1111, 0b0001, 0], times=[0, 2000, 4000])
+    index.add(mid("photo"), "phash", [0b0011])
     hits = index.query(0, max_distance=8)
-    assert [(h.media_id, h.distance, h.t_ms) for h in hits] == [
+    assert [(NAMES[h.media_id], h.distance, h.t_ms) for h in hits] == [
         ("video", 0, 4000),
         ("photo", 2, None),
     ]
-    assert index.query(0, max_distance=8, exclude="video")[0].media_id == "photo"
+    assert index.query(0, max_distance=8, exclude=mid("video"))[0].media_id == mid("photo")
 
 
 def test_removal_and_growth_keep_the_index_in_step() -> None:
     index = HashIndex()
     for i in range(5000):  # past the initial capacity several times
-        index.add(f"m{i}", "phash", [i], None)
-        index.add(f"m{i}", "dhash", [i], None)
-    assert len(index) == 5000 and index.row_count("phash") == 5000
-    index.remove("m0")
-    assert "m0" not in index
-    assert [h.media_id for h in index.query(0, max_distance=0)] == []
-    assert [h.media_id for h in index.query(1, max_distance=0)] == ["m1"]
+        index.add(mid(f"m{i}"), "phash", [i], None)
+        index.add(mid(f"m{i}"), "dhash", [i], None)
+    assert index.media_count() == 5000 and index.row_count("phash") == 5000
+    index.remove(mid("m0"))
+    assert mid("m0") not in index and mid("m1") in index
+    assert index.query(0, max_distance=0) == []
+    assert named(index.query(1, max_distance=0)) == [("m1", 0)]
     assert index.row_count("dhash") == 4999
-    index.add("m0", "phash", [0])  # can come back
-    assert [h.media_id for h in index.query(0, max_distance=0)] == ["m0"]
+    index.add(mid("m0"), "phash", [0])  # can come back
+    assert named(index.query(0, max_distance=0)) == [("m0", 0)]
 
 
 def test_bulk_load_equals_incremental_adds() -> None:
     rng = np.random.default_rng(3)
     values = rng.integers(0, 2**64, 500, dtype=np.uint64)
-    ids = [f"m{i % 200}" for i in range(500)]  # several rows per media
-    times = np.full(500, -1, dtype=np.int64)
+    ids = [mid(f"m{i % 200}") for i in range(500)]  # several rows per media
+    times = np.full(500, NO_TIME, dtype=np.int32)
     bulk, one_by_one = HashIndex(), HashIndex()
-    bulk.bulk_load("phash", ids, values, times)
-    for mid, v in zip(ids, values, strict=True):
-        one_by_one.add(mid, "phash", [int(v)])
+    bulk.bulk_load("phash", id_array(ids), values, times)
+    for media_id, v in zip(ids, values, strict=True):
+        one_by_one.add(media_id, "phash", [int(v)])
     for q in values[:30]:
         assert bulk.query(int(q), max_distance=20) == one_by_one.query(int(q), max_distance=20)
 
@@ -133,14 +154,14 @@ def test_unrelated_real_photos_are_not_matched() -> None:
 
 def test_seen_before_takes_either_hash_at_its_smaller_distance() -> None:
     index = HashIndex()
-    index.add("by-phash", "phash", [0b0111])
-    index.add("by-phash", "dhash", [2**64 - 1])
-    index.add("by-dhash", "phash", [2**64 - 1])
-    index.add("by-dhash", "dhash", [0b1])
-    index.add("by-both", "phash", [0b1111])
-    index.add("by-both", "dhash", [0b11])
+    index.add(mid("by-phash"), "phash", [0b0111])
+    index.add(mid("by-phash"), "dhash", [2**64 - 1])
+    index.add(mid("by-dhash"), "phash", [2**64 - 1])
+    index.add(mid("by-dhash"), "dhash", [0b1])
+    index.add(mid("by-both"), "phash", [0b1111])
+    index.add(mid("by-both"), "dhash", [0b11])
     hits = index.nearest([("phash", 0), ("dhash", 0), ("other", 0)], max_distance=4)
-    assert [(h.media_id, h.distance) for h in hits] == [
+    assert named(hits) == [
         ("by-dhash", 1),
         ("by-both", 2),
         ("by-phash", 3),
@@ -160,10 +181,10 @@ def test_a_corner_stamp_is_caught_by_dhash(tmp_path: Path) -> None:
         im.save(stamped, quality=80)
     assert bin(_phash(original) ^ _phash(stamped)).count("1") > DEFAULT_MAX_DISTANCE
     index = HashIndex()
-    index.add("original", "phash", [_phash(original)])
-    index.add("original", "dhash", [_dhash(original)])
+    index.add(mid("original"), "phash", [_phash(original)])
+    index.add(mid("original"), "dhash", [_dhash(original)])
     hits = index.nearest([("phash", _phash(stamped)), ("dhash", _dhash(stamped))])
-    assert [h.media_id for h in hits] == ["original"]
+    assert named(hits) == [("original", hits[0].distance)]
 
 
 def _dhash(path: Path) -> int:
