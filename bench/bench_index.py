@@ -15,8 +15,6 @@ Targets (from the issue): median <= 5 ms, memory <= 64 MB, >= 100x faster than a
 
 from __future__ import annotations
 
-import os
-import platform
 import statistics
 import sys
 import time
@@ -27,8 +25,10 @@ from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
+from machine import describe, load_average  # noqa: E402
 
 from workbench.matching import DEFAULT_MAX_DISTANCE, ID_DTYPE, NO_TIME, HashIndex  # noqa: E402
 
@@ -83,25 +83,8 @@ class BKTree:
         return sorted(out)
 
 
-def load_average() -> str:
-    """Other processes compete for the 2 cores: the 1-minute load shows how much."""
-    try:
-        return Path("/proc/loadavg").read_text().split()[0]
-    except OSError:
-        return "?"
-
-
 def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{model}, {cores} cores, Python {platform.python_version()}, numpy {np.__version__}"
+    return describe(f"numpy {np.__version__}")
 
 
 def rss_mb(field: str = "VmRSS") -> float:

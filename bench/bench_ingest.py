@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import platform
 import resource
 import sys
 import tempfile
@@ -32,11 +31,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import exifread  # noqa: E402
 import imagehash  # noqa: E402
 import numpy as np  # noqa: E402
 import PIL  # noqa: E402
+from machine import describe, load_average  # noqa: E402
 from PIL import Image, ImageOps, features  # noqa: E402
 
 from workbench.views import IngestStatus  # noqa: E402
@@ -62,29 +63,9 @@ TARGET_RATE = 60.0
 TARGET_RATIO = 6.0
 
 
-def load_average() -> str:
-    """Other processes compete for the 2 cores: the 1-minute load shows how much."""
-    try:
-        return Path("/proc/loadavg").read_text().split()[0]
-    except OSError:
-        return "?"
-
-
 def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     turbo = "libjpeg-turbo" if features.check_feature("libjpeg_turbo") else "libjpeg"
-    return (
-        f"{model}, {cores} cores, Python {platform.python_version()}, "
-        f"Pillow {PIL.__version__} ({turbo}), numpy {np.__version__}"
-    )
+    return describe(f"Pillow {PIL.__version__} ({turbo})", f"numpy {np.__version__}")
 
 
 def _base(name: str) -> tuple[np.ndarray, bytes]:

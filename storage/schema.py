@@ -29,11 +29,6 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-CLAIM_STATUSES = ("unconfirmed", "confirmed", "refuted")
-RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")
-MEDIA_KINDS = ("image", "video")
-LINK_ROLES = ("claim_media", "evidence", "counter_evidence")
-
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from workbench.errors import WorkbenchError
@@ -192,7 +193,8 @@ def _ingest_line(r: IngestResult) -> str:
 def cmd_init(args: argparse.Namespace) -> int:
     folder = resolve_workspace_dir(args.workspace)
     if args.database_url:
-        write_team_config(folder, args.database_url, args.media_dir and _path(args.media_dir))
+        media_dir = Path(args.media_dir).expanduser().resolve() if args.media_dir else None
+        write_team_config(folder, args.database_url, media_dir)
     elif args.media_dir:
         raise WorkbenchError("--media-dir goes with --database-url")
     with Workspace(Location.of(folder), args.analyst) as ws:
@@ -203,12 +205,6 @@ def cmd_init(args: argparse.Namespace) -> int:
         }
     _emit(args, payload, f"workspace ready: {folder} ({payload['database']})")
     return 0
-
-
-def _path(text: str) -> Any:
-    from pathlib import Path
-
-    return Path(text).expanduser().resolve()
 
 
 def cmd_ingest(args: argparse.Namespace, ws: Workspace) -> int:

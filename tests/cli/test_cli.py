@@ -242,3 +242,26 @@ def test_workspace_comes_from_the_environment_and_workbench_script_exists(
     help_text = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True)
     for command in ("init", "ingest", "match", "claim", "verify"):
         assert command in help_text.stdout
+
+
+@pytest.mark.skipif(not os.environ.get("WORKBENCH_TEST_PG_URL"), reason="no PostgreSQL server")
+def test_two_workstations_share_a_postgresql_workspace(pg_schema: str, tmp_path: Path) -> None:
+    shared_media = tmp_path / "shared-media"
+    desk, laptop = CLI(tmp_path / "desk"), CLI(tmp_path / "laptop")
+    for station in (desk, laptop):
+        out = station.json("init", "--database-url", pg_schema, "--media-dir", str(shared_media))
+        assert out["database"] == "postgresql" and out["media_dir"] == str(shared_media)
+    added = desk.json(
+        "claim",
+        "add",
+        "--text",
+        "convoy heads north",
+        "--media",
+        str(DATA / "neardup" / "peppers.png"),
+    )
+    assert [c["id"] for c in laptop.json("claim", "list")] == [added["id"]]
+    again = laptop.json("ingest", str(DATA / "neardup" / "peppers.png"))[0]
+    assert again["status"] == "exists"
+    near = laptop.json("match", str(DATA / "neardup" / "peppers.jpg"))[0]["matches"]
+    assert near[0]["claim_ids"] == [added["id"]]
+    assert laptop.json("verify")["ok"] is True
