@@ -15,7 +15,7 @@ import dataclasses
 import os
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,7 +237,7 @@ class MediaService:
                     link = {"media": (None, f"{analysis.sha256} as {role}")}
                     audit.record(session, ws.analyst, "claim", claim_id, "attach", link)
                     session.flush()
-                view = media_view(session, media)
+                view = media_view(session, media, [claim_id] if claim_id else [])
         except IntegrityError:
             if self._stored_id(analysis.sha256) is None:
                 if newly_written:
@@ -376,10 +376,14 @@ class MediaService:
         return self._ws.thumbnails.get(sha256)
 
 
-def media_view(session: Session, media: Media) -> MediaView:
-    claim_ids = session.scalars(
-        select(ClaimMedia.claim_id).where(ClaimMedia.media_id == media.id)
-    ).all()
+def media_view(
+    session: Session, media: Media, claim_ids: Sequence[uuid.UUID] | None = None
+) -> MediaView:
+    """The plain view of a media row; ``claim_ids`` when the caller already knows them."""
+    if claim_ids is None:
+        claim_ids = session.scalars(
+            select(ClaimMedia.claim_id).where(ClaimMedia.media_id == media.id)
+        ).all()
     return MediaView(
         id=str(media.id),
         sha256=media.sha256,
