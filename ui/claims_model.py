@@ -58,12 +58,12 @@ class ClaimRow:
 
 
 def format_time(value: datetime | None) -> str:
-    """``2015-06-01`` for a bare date (midnight UTC), else ``2015-06-01 14:30``."""
+    """``2015-06-01`` for a bare date (midnight UTC), else ``2015-06-01 14:30 UTC``."""
     if value is None:
         return ""
     if (value.hour, value.minute, value.second) == (0, 0, 0):
         return f"{value:%Y-%m-%d}"
-    return f"{value:%Y-%m-%d %H:%M}"
+    return f"{value:%Y-%m-%d %H:%M} UTC"
 
 
 class ClaimsModel(QAbstractTableModel):

@@ -50,7 +50,7 @@ def test_rows_show_the_claims_and_carry_their_ids(
     assert cell(0, COL_POSTED) == "2015-06-01"
     assert cell(0, COL_SOURCE) == "@group_feed (telegram)"
     assert cell(0, COL_MEDIA) == ""
-    assert cell(1, COL_POSTED) == "2015-06-02 06:30"  # shown in UTC
+    assert cell(1, COL_POSTED) == "2015-06-02 06:30 UTC"
     assert cell(1, COL_STATUS) == "confirmed"
     assert cell(2, COL_STATUS) == "refuted"
     assert [cell(r, COL_TEXT, CLAIM_ID_ROLE) for r in range(3)] == [
