@@ -10,8 +10,10 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ui.main_window import MainWindow
@@ -19,6 +21,7 @@ from ui.messages import error_message, show_error
 from workbench.workspace import ENV_WORKSPACE, Workspace, resolve_workspace_dir
 
 APP_TITLE = "Claim workbench"
+ICON = Path(__file__).resolve().parent / "resources" / "workbench.svg"
 log = logging.getLogger("workbench.app")
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
@@ -55,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication(list(sys.argv if argv is None else argv))
     app.setApplicationName("claim-workbench")
     app.setApplicationDisplayName(APP_TITLE)
+    app.setWindowIcon(QIcon(str(ICON)))
     args = parse_args(app.arguments()[1:])
     folder = resolve_workspace_dir(args.workspace)
     try:

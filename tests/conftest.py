@@ -8,6 +8,8 @@ never see each other's rows.
 from __future__ import annotations
 
 import os
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +28,30 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 @pytest.fixture(scope="session")
 def data() -> Path:
     return DATA
+
+
+def _python_threads() -> set[threading.Thread]:
+    # Dummy threads stand for threads Python did not start (Qt's pool threads running
+    # Python code): they never end in Python's eyes; tests/ui checks Qt's pool itself.
+    return {
+        t
+        for t in threading.enumerate()
+        if t.is_alive() and not isinstance(t, threading._DummyThread)
+    }
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    """Fail a test that leaves a thread running behind it (analysis pools, workers)."""
+    before = _python_threads()
+    yield
+    deadline = time.monotonic() + 5
+    leaked = _python_threads() - before
+    while leaked and time.monotonic() < deadline:
+        time.sleep(0.02)
+        leaked = _python_threads() - before
+    if leaked:
+        pytest.fail("threads left running: " + ", ".join(sorted(t.name for t in leaked)))
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,6 @@ Run headless: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q tests/ui
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,31 +58,10 @@ def sarwan_claims(workspace: Workspace) -> list[ClaimView]:
     return [workspace.claims.get(c.id) for c in (checkpoint, convoy, beheadings)]
 
 
-def _python_threads() -> set[threading.Thread]:
-    # Dummy threads stand for threads Python did not start (Qt's pool threads running
-    # Python code): they never end in Python's eyes and the pool check below covers them.
-    return {
-        t
-        for t in threading.enumerate()
-        if t.is_alive() and not isinstance(t, threading._DummyThread)
-    }
-
-
 @pytest.fixture(autouse=True)
-def no_leaked_threads() -> Iterator[None]:
-    """Fail a test that leaves background work running behind it."""
-    before = _python_threads()
+def no_leaked_pool_tasks() -> Iterator[None]:
+    """Fail a test that leaves Qt pool work running behind it (threads: tests/conftest.py)."""
     yield
     pool = QThreadPool.globalInstance()
-    problems = []
     if not pool.waitForDone(GRACE_MS) or pool.activeThreadCount():
-        problems.append(f"{pool.activeThreadCount()} Qt pool task(s) still running")
-    deadline = time.monotonic() + GRACE_MS / 1000
-    leaked = _python_threads() - before
-    while leaked and time.monotonic() < deadline:
-        time.sleep(0.02)
-        leaked = _python_threads() - before
-    if leaked:
-        problems.append("threads left running: " + ", ".join(sorted(t.name for t in leaked)))
-    if problems:
-        pytest.fail("; ".join(problems))
+        pytest.fail(f"{pool.activeThreadCount()} Qt pool task(s) still running")

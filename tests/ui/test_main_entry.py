@@ -51,3 +51,12 @@ def test_main_py_help() -> None:
     )
     assert done.returncode == 0
     assert "--workspace DIR" in done.stdout
+
+
+def test_the_application_icon_loads(qapp: object) -> None:
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon(str(REPO / "resources" / "workbench.svg"))
+    image = icon.pixmap(64, 64).toImage()
+    assert not icon.isNull() and image.width() == 64
+    assert len({image.pixel(x, y) for x in range(0, 64, 4) for y in range(0, 64, 4)}) > 4
