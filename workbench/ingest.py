@@ -12,6 +12,7 @@ file never touches another. Whatever is not consumed (cancel, error) is discarde
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import uuid
 from collections import deque
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 #: Called after each file: (files done, files in the batch, the result for this file).
 Progress = Callable[[int, int, IngestResult], None]
 ShouldCancel = Callable[[], bool]
+log = logging.getLogger(__name__)
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -65,6 +67,9 @@ def _analyse(path: Path) -> Analysis | AnalysisError:
         return exc
     except OSError as exc:
         return AnalysisError(f"cannot read file: {exc.strerror or exc}")
+    except Exception as exc:  # a decoder's bug on a hostile file must not stop the batch
+        log.warning("unexpected failure analysing %s", path, exc_info=exc)
+        return AnalysisError(f"cannot analyse file: {type(exc).__name__}: {exc}")
 
 
 def run_in_order(
@@ -99,7 +104,7 @@ def run_in_order(
             yield path, result
     finally:
         for _, future in pending:
-            if not future.cancel() and dropped is not None:
+            if not future.cancel() and dropped is not None and future.exception() is None:
                 dropped(future.result())
         pool.shutdown(wait=True)
 
@@ -168,12 +173,12 @@ class MediaService:
             return _Prepared(analysis)
         store = self._ws.store
         try:
+            if analysis.thumbnail:
+                self._ws.thumbnails.put(analysis.sha256, analysis.thumbnail)
             staged = None
             if not store.has(analysis.sha256):
                 staged = store.stage(analysis.content or analysis.path, analysis.sha256)
-            if analysis.thumbnail:
-                self._ws.thumbnails.put(analysis.sha256, analysis.thumbnail)
-        except (OSError, StoreError) as exc:
+        except (OSError, StoreError) as exc:  # stage() leaves nothing behind when it fails
             return _Prepared(AnalysisError(f"cannot copy into the media folder: {exc}"))
         return _Prepared(dataclasses.replace(analysis, content=None), staged)
 

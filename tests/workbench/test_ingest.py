@@ -163,3 +163,22 @@ def test_two_workstations_storing_the_same_original_at_once(
         assert result.status is IngestStatus.EXISTS, result.error
         assert second.verifier.run() == []
         assert len(list(second.store.iter_shas())) == 1
+
+
+def test_an_unexpected_decoder_failure_is_one_files_error(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workbench.ingest as ingest_module
+
+    real = ingest_module.analyse_file
+
+    def flaky(path: Path) -> object:
+        if path.name == "hopper.gif":
+            raise TypeError("decoder bug")
+        return real(path)
+
+    monkeypatch.setattr(ingest_module, "analyse_file", flaky)
+    results = workspace.media.ingest([DATA / "neardup" / "hopper.gif", HOPPER])
+    assert results[0].status is IngestStatus.ERROR
+    assert results[0].error == "cannot analyse file: TypeError: decoder bug"
+    assert results[1].status is IngestStatus.ADDED
