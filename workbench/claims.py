@@ -114,7 +114,6 @@ class ClaimService:
         case: str | None = None,
         source: tuple[str, str] | None = None,
         source_reliability: str | None = None,
-        media_ids: tuple[str, ...] = (),
         **values: Any,
     ) -> ClaimView:
         """Log a new claim. ``case`` is a case name (created if new); ``source`` is
@@ -135,8 +134,6 @@ class ClaimService:
             session.add(claim)
             session.flush()
             audit.record(session, self._actor, "claim", claim.id, "create", changes)
-            for media_id in media_ids:
-                self._link(session, claim, media_id, "claim_media")
             session.flush()
             return self._view(session, claim)
 

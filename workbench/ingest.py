@@ -109,12 +109,6 @@ def run_in_order(
         pool.shutdown(wait=True)
 
 
-def analyse_in_order(
-    paths: list[Path], should_cancel: ShouldCancel | None = None
-) -> Iterator[tuple[Path, Analysis | AnalysisError]]:
-    return run_in_order(_analyse, paths, should_cancel)
-
-
 @dataclass(frozen=True)
 class _Prepared:
     """A file analysed and, when new to the store, staged there (worker-thread output)."""
@@ -304,7 +298,7 @@ class MediaService:
     ) -> list[MatchResult]:
         """What in the library each file resembles. Nothing is stored."""
         out = []
-        for path, analysis in analyse_in_order(expand_paths(paths), should_cancel=should_cancel):
+        for path, analysis in run_in_order(_analyse, expand_paths(paths), should_cancel):
             if isinstance(analysis, AnalysisError):
                 out.append(MatchResult(str(path), str(analysis), ()))
             else:
@@ -373,9 +367,6 @@ class MediaService:
             if media is None:
                 raise NotFoundError(f"no media with id {media_id}")
             return media_view(session, media)
-
-    def original_path(self, sha256: str) -> Path:
-        return self._ws.store.path_for(sha256)
 
     def thumbnail_path(self, sha256: str) -> Path | None:
         return self._ws.thumbnails.get(sha256)
