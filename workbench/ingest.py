@@ -371,6 +371,11 @@ class MediaService:
     def thumbnail_path(self, sha256: str) -> Path | None:
         return self._ws.thumbnails.get(sha256)
 
+    def original_path(self, sha256: str) -> Path:
+        """Where the stored original's bytes are (read-only; the file may be missing if the
+        media folder was damaged, which ``verify`` reports)."""
+        return self._ws.store.path_for(sha256)
+
 
 def media_view(
     session: Session, media: Media, claim_ids: Sequence[uuid.UUID] | None = None
