@@ -91,6 +91,7 @@ def thumbnail_picture(path: Path) -> Image.Image:
     """A cached thumbnail (a JPEG the workbench wrote itself, already upright) in RGB."""
     try:
         with Image.open(path) as im:
+            im.load()
             return _to_rgb(im)
     except Exception as exc:
         raise AnalysisError(f"cannot read the thumbnail: {_describe(exc)}") from exc

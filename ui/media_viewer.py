@@ -1,0 +1,411 @@
+"""The media viewer: one stored picture upright, its facts, and what it was seen as before.
+
+``open_media_viewer(workspace, media_id, parent)`` is the entry point for the main window.
+The facts and the "seen before" list are a few short reads, done at once; the picture is
+decoded on a worker thread (``TaskRunner``) because an original may be a 50 MP photo, and
+it arrives already scaled to ``VIEW_SIDE`` by the domain. Double-clicking a "seen before"
+row opens the compare view on the two pictures.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.claims_model import format_time
+from ui.compare_view import open_compare_view
+from ui.image_convert import PictureView, format_bytes, to_qimage
+from ui.messages import error_message, show_error
+from ui.tasks import TaskRunner
+from workbench.errors import WorkbenchError
+from workbench.pictures import VIEW_SIDE, media_picture
+from workbench.views import MediaView, NearDuplicate
+from workbench.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+MEDIA_ID_ROLE = Qt.ItemDataRole.UserRole
+THUMB_SIDE = 64
+ORIENTATIONS = {
+    1: "normal",
+    2: "mirrored left-right",
+    3: "upside down (turned 180°)",
+    4: "mirrored top-bottom",
+    5: "mirrored and turned 90° counter-clockwise",
+    6: "turned 90° clockwise for display",
+    7: "mirrored and turned 90° clockwise",
+    8: "turned 90° counter-clockwise for display",
+}
+
+
+def open_media_viewer(
+    workspace: Workspace, media_id: str, parent: QWidget | None = None
+) -> MediaViewer | None:
+    """Open a viewer window on ``media_id`` (non-modal, deleted when closed).
+
+    Returns None, after telling the analyst why, if the media cannot be read.
+    """
+    try:
+        viewer = MediaViewer(workspace, media_id, parent)
+    except WorkbenchError as exc:
+        if parent is not None:
+            show_error(parent, "Cannot open this media", exc)
+        else:
+            log.warning("cannot open media %s: %s", media_id, exc)
+        return None
+    viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    viewer.show()
+    return viewer
+
+
+def orientation_text(orientation: int | None) -> str:
+    if orientation is None:
+        return "not recorded"
+    return f"{orientation} — {ORIENTATIONS.get(orientation, 'unknown value')}"
+
+
+def camera_text(media: MediaView) -> str:
+    make, model = media.camera_make or "", media.camera_model or ""
+    return model if make and model.startswith(make) else f"{make} {model}".strip()
+
+
+def _selectable(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+class MediaViewer(QDialog):
+    """One stored media: the picture (zoom, pan), its facts, and its near duplicates."""
+
+    #: The picture is on screen (or its error message is): for tests and the main window.
+    picture_loaded = Signal()
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        media_id: str,
+        parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._runner = runner or TaskRunner(self)
+        self.media = workspace.media.get(media_id)  # raises NotFoundError before any widget
+        self.seen_before: tuple[NearDuplicate, ...] = workspace.media.near_duplicates(media_id)
+        self.compare_views: list[QWidget] = []
+        self.picture_error: str | None = None
+        self.picture_size = QSize()
+
+        self.setWindowTitle(f"{self.media.original_name} — media viewer")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint)
+        self.view = PictureView()
+        self.view.view_changed.connect(self._show_zoom)
+        self.facts: dict[str, QLabel] = {}
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_picture_pane())
+        splitter.addWidget(self._build_side_pane())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self._build_shortcuts()
+        self.resize(1200, 760)
+        splitter.setSizes([720, 480])
+        self._load_picture()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build_picture_pane(self) -> QWidget:
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 6, 6, 0)
+        for text, tip, slot in (
+            ("−", "Zoom out (Ctrl+-)", self.view.zoom_out),
+            ("+", "Zoom in (Ctrl++)", self.view.zoom_in),
+            ("Fit", "Whole picture in the window (Ctrl+0)", self.view.fit_to_window),
+            ("1:1", "Actual pixels (Ctrl+1)", self.view.actual_pixels),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+        self.zoom_label = QLabel()
+        self.zoom_label.setMinimumWidth(90)
+        bar.addWidget(self.zoom_label)
+        bar.addStretch(1)
+        hint = QLabel("Drag to pan · Ctrl+wheel to zoom")
+        hint.setStyleSheet("color: gray")
+        bar.addWidget(hint)
+        pane = QWidget()
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        return pane
+
+    def _build_side_pane(self) -> QWidget:
+        tabs = QTabWidget()
+        tabs.addTab(self._build_facts(), "Details")
+        tabs.addTab(self._build_all_tags(), f"All metadata ({len(self.media.exif)})")
+        return tabs
+
+    def _build_facts(self) -> QWidget:
+        m = self.media
+        page = QWidget()
+        layout = QVBoxLayout(page)
+
+        title = QLabel(m.original_name)
+        font = title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        title.setFont(font)
+        title.setWordWrap(True)
+        title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(title)
+
+        camera = QFormLayout()
+        if m.kind == "image":
+            self._fact(camera, "Taken", m.capture_time or "not recorded")
+            self._fact(camera, "Camera", camera_text(m) or "not recorded")
+            if m.gps_latitude is not None and m.gps_longitude is not None:
+                gps = f"{m.gps_latitude:.5f}, {m.gps_longitude:.5f}"
+            else:
+                gps = "not recorded"
+            self._fact(camera, "GPS", gps)
+            self._fact(camera, "Software", m.software or "not recorded")
+            self._fact(camera, "Orientation", orientation_text(m.orientation))
+        else:
+            self._fact(camera, "Recorded", m.capture_time or "not recorded")
+            duration = f"{m.duration_ms / 1000:.1f} s" if m.duration_ms else "unknown"
+            self._fact(camera, "Duration", duration)
+        layout.addWidget(self._section("Camera" if m.kind == "image" else "Video"))
+        layout.addLayout(camera)
+
+        file_facts = QFormLayout()
+        self._fact(file_facts, "Added by", m.acquired_by)
+        self._fact(file_facts, "Added", format_time(m.acquired_at))
+        if m.acquired_from:
+            self._fact(file_facts, "From", m.acquired_from)
+        self._fact(file_facts, "Size", f"{format_bytes(m.byte_size)} ({m.byte_size:,} bytes)")
+        if m.width and m.height:
+            self._fact(file_facts, "Dimensions", f"{m.width} × {m.height} pixels")
+        self._fact(file_facts, "Type", m.mime)
+        layout.addWidget(self._section("File"))
+        layout.addLayout(file_facts)
+
+        sha_row = QHBoxLayout()
+        self.sha_label = _selectable(m.sha256)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSizeF(self.sha_label.font().pointSizeF() * 0.9)
+        self.sha_label.setFont(mono)
+        self.sha_label.setWordWrap(False)
+        self.sha_label.setToolTip("SHA-256 of the original file's bytes")
+        self.copy_sha_button = QPushButton("Copy")
+        self.copy_sha_button.setToolTip("Copy the SHA-256 to the clipboard")
+        self.copy_sha_button.clicked.connect(self.copy_sha256)
+        sha_row.addWidget(QLabel("SHA-256"))
+        sha_row.addWidget(self.sha_label, 1)
+        sha_row.addWidget(self.copy_sha_button)
+        layout.addLayout(sha_row)
+
+        count = len(self.seen_before)
+        heading = f"Seen before ({count})" if count else "Not seen before"
+        layout.addWidget(self._section(heading))
+        self.duplicates = self._build_duplicates()
+        layout.addWidget(self.duplicates, 1)
+        if count:
+            compare_row = QHBoxLayout()
+            hint = QLabel("Double-click a row to compare the two pictures.")
+            hint.setStyleSheet("color: gray")
+            compare_row.addWidget(hint, 1)
+            self.compare_button = QPushButton("Compare…")
+            self.compare_button.clicked.connect(self._compare_selected)
+            compare_row.addWidget(self.compare_button)
+            layout.addLayout(compare_row)
+        return page
+
+    def _section(self, text: str) -> QLabel:
+        label = QLabel(f"<b>{text}</b>")
+        label.setContentsMargins(0, 8, 0, 2)
+        return label
+
+    def _fact(self, form: QFormLayout, name: str, value: str) -> None:
+        label = _selectable(value)
+        self.facts[name] = label
+        caption = QLabel(name)
+        caption.setStyleSheet("color: gray")
+        form.addRow(caption, label)
+
+    def _build_duplicates(self) -> QTreeWidget:
+        tree = QTreeWidget()
+        tree.setHeaderLabels(["File", "Distance", "First seen", "Under claims"])
+        tree.setRootIsDecorated(False)
+        tree.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
+        tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        tree.setAlternatingRowColors(True)
+        claim_texts: dict[str, str] = {}
+        for dup in self.seen_before:
+            tree.addTopLevelItem(self._duplicate_item(dup, claim_texts))
+        header = tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        tree.itemDoubleClicked.connect(lambda item, _column: self.compare_with(item))
+        first = tree.topLevelItem(0)
+        if first is not None:
+            tree.setCurrentItem(first)
+        else:
+            tree.setMaximumHeight(40)
+        return tree
+
+    def _duplicate_item(self, dup: NearDuplicate, claim_texts: dict[str, str]) -> QTreeWidgetItem:
+        try:
+            name = self._ws.media.get(dup.media_id).original_name
+        except WorkbenchError:
+            name = dup.sha256[:12]
+        for claim_id in dup.claim_ids:
+            if claim_id not in claim_texts:
+                try:
+                    claim_texts[claim_id] = self._ws.claims.get(claim_id).text
+                except WorkbenchError:
+                    claim_texts[claim_id] = "(claim removed)"
+        at = f" at {dup.t_ms / 1000:.1f} s" if dup.t_ms is not None else ""
+        claims = "; ".join(_short(claim_texts[c]) for c in dup.claim_ids) or "none"
+        item = QTreeWidgetItem([name + at, str(dup.distance), format_time(dup.first_seen), claims])
+        item.setData(0, MEDIA_ID_ROLE, dup.media_id)
+        item.setToolTip(0, f"SHA-256 {dup.sha256}")
+        item.setToolTip(
+            3, "\n".join(f"{c}: {claim_texts[c]}" for c in dup.claim_ids) or "Under no claim"
+        )
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
+        thumbnail = self._ws.media.thumbnail_path(dup.sha256)
+        if thumbnail is not None:  # a 256-pixel JPEG written at ingest: cheap to read here
+            pixmap = QPixmap(str(thumbnail))
+            if not pixmap.isNull():
+                item.setIcon(0, QIcon(pixmap))
+        return item
+
+    def _build_all_tags(self) -> QWidget:
+        tree = QTreeWidget()
+        tree.setHeaderLabels(["Tag", "Value"])
+        tree.setRootIsDecorated(False)
+        tree.setAlternatingRowColors(True)
+        for name, value in sorted(self.media.exif.items()):
+            item = QTreeWidgetItem([name, value])
+            item.setToolTip(1, value)
+            tree.addTopLevelItem(item)
+        tree.resizeColumnToContents(0)
+        return tree
+
+    def _build_shortcuts(self) -> None:
+        for keys, slot in (
+            ((QKeySequence.StandardKey.ZoomIn, "Ctrl+=", "Ctrl++"), self.view.zoom_in),
+            ((QKeySequence.StandardKey.ZoomOut, "Ctrl+-"), self.view.zoom_out),
+            (("Ctrl+0",), self.view.fit_to_window),
+            (("Ctrl+1",), self.view.actual_pixels),
+        ):
+            action = QAction(self)
+            sequences: list[QKeySequence] = []
+            for key in keys:
+                sequences.extend(
+                    QKeySequence.keyBindings(key)
+                    if isinstance(key, QKeySequence.StandardKey)
+                    else [QKeySequence(key)]
+                )
+            action.setShortcuts(list(dict.fromkeys(sequences)))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    # -- the picture ---------------------------------------------------------------------
+
+    def _load_picture(self) -> None:
+        self.view.show_message("Loading the picture…")
+        media, service = self.media, self._ws.media
+
+        def work() -> Any:  # worker thread: decode, turn upright, scale, convert
+            return to_qimage(media_picture(service, media, VIEW_SIDE))
+
+        self._runner.run_task(work, self._picture_done)
+
+    def _picture_done(self, *, result: Any = None, error: BaseException | None = None) -> None:
+        if error is not None or result is None:
+            self.picture_error = error_message(error or RuntimeError("no picture"))
+            self.view.show_message(f"Cannot show this picture: {self.picture_error}")
+        else:
+            self.view.set_picture(result)
+            self.picture_size = result.size()
+            if self.media.kind == "video":
+                self.view.setToolTip("The video's first frame (its thumbnail)")
+        self._show_zoom()
+        self.picture_loaded.emit()
+
+    @property
+    def is_loaded(self) -> bool:
+        return self.view.has_picture or self.picture_error is not None
+
+    def _show_zoom(self) -> None:
+        if not self.view.has_picture:
+            self.zoom_label.setText("")
+            return
+        percent = f"{self.view.zoom * 100:.0f}%"
+        self.zoom_label.setText(f"Fit ({percent})" if self.view.fitted else percent)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def copy_sha256(self) -> None:
+        QGuiApplication.clipboard().setText(self.media.sha256)
+        self.copy_sha_button.setText("Copied")
+
+    def facts_text(self) -> str:
+        """Every fact shown, one "name: value" a line (what the analyst reads)."""
+        return "\n".join(f"{name}: {label.text()}" for name, label in self.facts.items())
+
+    def _compare_selected(self) -> None:
+        item = self.duplicates.currentItem()
+        if item is not None:
+            self.compare_with(item)
+
+    def compare_with(self, item: QTreeWidgetItem) -> QWidget | None:
+        """Open the compare view: this picture on the left, the duplicate on the right."""
+        other_id = str(item.data(0, MEDIA_ID_ROLE))
+        distance = next((d.distance for d in self.seen_before if d.media_id == other_id), None)
+        view = open_compare_view(self._ws, self.media.id, other_id, self, distance=distance)
+        if view is not None:
+            self.compare_views.append(view)
+            view.destroyed.connect(lambda *_: self._forget(view))
+        return view
+
+    def _forget(self, view: QWidget) -> None:
+        if view in self.compare_views:
+            self.compare_views.remove(view)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
