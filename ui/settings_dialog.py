@@ -1,0 +1,282 @@
+"""The settings dialog: who the analyst is, how alike "seen before" means, which workspace.
+
+The dialog edits nothing by itself: it starts from a :class:`~workbench.settings.Settings`
+and, when accepted, hands back a :class:`SettingsChoice` (plain values). The caller stores
+it (:func:`store_choice`) and acts on it: names the analyst, uses the threshold, and, if
+another workspace was chosen, opens that one. Folder pickers are parameters so tests (and
+a future non-native picker) can stand in for ``QFileDialog``.
+
+Keyboard: every field has a mnemonic (Alt+letter); Enter (or a double-click) on a recent
+workspace chooses it and closes the dialog; Escape cancels.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.matching import DEFAULT_MAX_DISTANCE
+from workbench.settings import (
+    ANALYST,
+    DUPLICATE_THRESHOLD,
+    MAX_DISTANCE_LIMIT,
+    Settings,
+    normalise_folder,
+)
+from workbench.workspace import CONFIG_FILE, SQLITE_FILE, default_analyst
+
+#: (parent, caption, start folder) -> the folder picked, or "" when cancelled.
+FolderPicker = Callable[[QWidget, str, str], str]
+PATH_ROLE = Qt.ItemDataRole.UserRole
+
+
+def pick_existing_folder(parent: QWidget, caption: str, start: str) -> str:
+    return QFileDialog.getExistingDirectory(parent, caption, start)
+
+
+def pick_new_folder(parent: QWidget, caption: str, start: str) -> str:
+    """A name for a folder that does not exist yet (the save dialog lets one type it)."""
+    path, _ = QFileDialog.getSaveFileName(parent, caption, start)
+    return path
+
+
+def is_workspace(folder: Path) -> bool:
+    return (folder / SQLITE_FILE).is_file() or (folder / CONFIG_FILE).is_file()
+
+
+@dataclass(frozen=True)
+class SettingsChoice:
+    """What the analyst chose. ``workspace`` is None when the current one stays open;
+    ``create_workspace`` says the chosen folder is new (the caller creates it)."""
+
+    analyst: str
+    duplicate_threshold: int
+    workspace: Path | None = None
+    create_workspace: bool = False
+
+
+def store_choice(settings: Settings, choice: SettingsChoice) -> None:
+    """Put ``choice`` into ``settings`` and save them (SettingsError if that fails).
+
+    The name is stored only when it differs from the machine's default, so an unchanged
+    default keeps following the machine. A new workspace is remembered by the caller once
+    it has actually opened (``settings.remember_workspace``)."""
+    if choice.analyst and choice.analyst != default_analyst():
+        settings[ANALYST] = choice.analyst
+    else:
+        settings.reset(ANALYST)
+    if choice.duplicate_threshold != DEFAULT_MAX_DISTANCE or settings.is_set(DUPLICATE_THRESHOLD):
+        settings[DUPLICATE_THRESHOLD] = choice.duplicate_threshold
+    settings.save()
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self,
+        settings: Settings,
+        current_workspace: str | os.PathLike[str],
+        parent: QWidget | None = None,
+        *,
+        pick_existing: FolderPicker = pick_existing_folder,
+        pick_new: FolderPicker = pick_new_folder,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self._current = Path(normalise_folder(current_workspace))
+        self._pick_existing = pick_existing
+        self._pick_new = pick_new
+        self._chosen: Path | None = None
+        self._create = False
+
+        self.analyst_edit = QLineEdit(settings.analyst)
+        self.analyst_edit.setPlaceholderText(default_analyst())
+        self.analyst_edit.setAccessibleName("Analyst name")
+        self.analyst_edit.setAccessibleDescription("The name recorded in the audit trail")
+        self.analyst_edit.setMaxLength(200)
+
+        self.threshold_spin = QSpinBox()
+        self.threshold_spin.setRange(0, MAX_DISTANCE_LIMIT)
+        self.threshold_spin.setValue(settings.duplicate_threshold)
+        self.threshold_spin.setAccessibleName("Seen-before threshold")
+        self.threshold_spin.setAccessibleDescription(
+            "Largest hash distance still reported as seen before"
+        )
+        self.threshold_spin.setToolTip(
+            f"0 finds only identical pictures; {DEFAULT_MAX_DISTANCE} (the default) survives "
+            "recompression, resizing and logos; higher finds more, and more false matches"
+        )
+
+        form = QFormLayout()
+        analyst_label = QLabel("&Analyst name:")
+        analyst_label.setBuddy(self.analyst_edit)
+        form.addRow(analyst_label, self.analyst_edit)
+        threshold_label = QLabel("&Seen-before threshold:")
+        threshold_label.setBuddy(self.threshold_spin)
+        form.addRow(threshold_label, self.threshold_spin)
+        hint = QLabel(
+            f"Hash distance, 0–{MAX_DISTANCE_LIMIT}; default {DEFAULT_MAX_DISTANCE}. "
+            "Lower is stricter."
+        )
+        hint.setStyleSheet("color: gray")
+        form.addRow("", hint)
+
+        self.current_edit = QLineEdit(str(self._current))
+        self.current_edit.setReadOnly(True)
+        self.current_edit.setAccessibleName("Current workspace")
+        self.chosen_label = QLabel("")
+        self.chosen_label.setWordWrap(True)
+        self.chosen_label.setAccessibleName("Workspace to open")
+        self.recent_list = QListWidget()
+        self.recent_list.setAccessibleName("Recent workspaces")
+        self.recent_list.setAccessibleDescription(
+            "Press Enter or double-click to open that workspace"
+        )
+        for folder in settings.recent_workspaces:
+            item = QListWidgetItem(str(folder))
+            item.setData(PATH_ROLE, str(folder))
+            item.setToolTip(str(folder))
+            if folder == self._current:
+                item.setText(f"{folder}  (open now)")
+            self.recent_list.addItem(item)
+        if self.recent_list.count():
+            self.recent_list.setCurrentRow(0)
+        self.recent_list.itemActivated.connect(self._recent_activated)
+        self.recent_list.itemDoubleClicked.connect(self._recent_activated)
+
+        self.open_button = QPushButton("&Open another…")
+        self.open_button.setAccessibleName("Open another workspace")
+        self.open_button.clicked.connect(self.choose_existing)
+        self.create_button = QPushButton("&Create new…")
+        self.create_button.setAccessibleName("Create a new workspace")
+        self.create_button.clicked.connect(self.choose_new)
+
+        current_label = QLabel("C&urrent:")
+        current_label.setBuddy(self.current_edit)
+        recent_label = QLabel("&Recent workspaces:")
+        recent_label.setBuddy(self.recent_list)
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(self.open_button)
+        buttons_row.addWidget(self.create_button)
+        buttons_row.addStretch(1)
+        workspace_box = QGroupBox("Workspace")
+        box_layout = QVBoxLayout(workspace_box)
+        current_row = QHBoxLayout()
+        current_row.addWidget(current_label)
+        current_row.addWidget(self.current_edit, 1)
+        box_layout.addLayout(current_row)
+        box_layout.addWidget(recent_label)
+        box_layout.addWidget(self.recent_list)
+        box_layout.addLayout(buttons_row)
+        box_layout.addWidget(self.chosen_label)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(workspace_box)
+        layout.addWidget(self.buttons)
+        self.setTabOrder(self.analyst_edit, self.threshold_spin)
+        self.setTabOrder(self.threshold_spin, self.recent_list)
+        self.setTabOrder(self.recent_list, self.open_button)
+        self.setTabOrder(self.open_button, self.create_button)
+        self.analyst_edit.setFocus()
+        self.resize(640, 460)
+
+    # -- choosing a workspace ------------------------------------------------------------
+
+    def _start_folder(self) -> str:
+        return str(self._chosen or self._current.parent)
+
+    def _choose(self, folder: Path, create: bool) -> None:
+        folder = Path(normalise_folder(folder))
+        if folder == self._current:
+            self._chosen, self._create = None, False
+            self.chosen_label.setText("")
+            return
+        self._chosen, self._create = folder, create
+        verb = "Will create and open" if create else "Will open"
+        self.chosen_label.setText(f"{verb} {folder} when you press OK.")
+
+    def _recent_activated(self, item: QListWidgetItem) -> None:
+        self._choose(Path(str(item.data(PATH_ROLE))), create=False)
+        self.accept()
+
+    def choose_existing(self) -> None:
+        folder = self._pick_existing(self, "Open a workspace folder", self._start_folder())
+        if not folder:
+            return
+        path = Path(folder)
+        if not is_workspace(path) and any(path.iterdir()):
+            answer = QMessageBox.question(
+                self,
+                "Not a workspace",
+                f"{path} holds no workspace. Make it one (the workbench adds its database "
+                "and media folders beside what is there)?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._choose(path, create=not is_workspace(path))
+
+    def choose_new(self) -> None:
+        folder = self._pick_new(self, "Name a folder for the new workspace", self._start_folder())
+        if not folder:
+            return
+        path = Path(folder)
+        if path.exists() and not (path.is_dir() and not any(path.iterdir())):
+            QMessageBox.warning(
+                self,
+                "Choose a new folder",
+                f"{path} already exists and is not empty. Name a new folder (or an empty "
+                "one) for the new workspace; to open an existing one, use Open another….",
+            )
+            return
+        self._choose(path, create=True)
+
+    # -- the outcome ---------------------------------------------------------------------
+
+    def choice(self) -> SettingsChoice:
+        return SettingsChoice(
+            analyst=self.analyst_edit.text().strip() or default_analyst(),
+            duplicate_threshold=self.threshold_spin.value(),
+            workspace=self._chosen,
+            create_workspace=self._create,
+        )
+
+
+def edit_settings(
+    parent: QWidget | None, settings: Settings, current_workspace: str | os.PathLike[str]
+) -> SettingsChoice | None:
+    """Show the dialog modally; the choice, or None if cancelled. (Stores nothing.)"""
+    dialog = SettingsDialog(settings, current_workspace, parent)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.choice()
+    finally:
+        dialog.deleteLater()
