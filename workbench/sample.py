@@ -85,8 +85,8 @@ NEWSPAPER = SampleSource(
     "B",
     "https://sample-newspaper.example/",
 )
-SOCIAL_MEDIA = SampleSource(
-    "social media", "unattributed social media reports", "Social media reports", "", "F"
+SOCIAL_MEDIA = SampleSource(  # no platform: nobody in particular said it
+    "", "unattributed social media reports", "Social media reports", "", "F"
 )
 SOURCES = (IS_FEED, RIVAL_FEED, NEWSPAPER, SOCIAL_MEDIA)
 
