@@ -105,7 +105,11 @@ def _size(byte_size: int) -> str:
 def _claim_fields(c: ClaimView) -> str:
     rows = [_row("Status", f"<b>{escape(c.status)}</b>")]
     if c.rationale:
-        by = f" ({escape(c.decided_by)}, {format_time(c.decided_at)})" if c.decided_by else ""
+        by = (
+            f" — decided by {escape(c.decided_by)} at {format_time(c.decided_at)}"
+            if c.decided_by
+            else ""
+        )
         rows.append(_row("Rationale", escape(c.rationale) + by))
     if c.source is not None:
         s = c.source

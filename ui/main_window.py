@@ -2,7 +2,9 @@
 
 The window is handed an open ``Workspace`` (``main.py`` composes it) and talks to the
 domain only through its services, receiving plain values. Anything slow runs through the
-``TaskRunner``; the window reacts when the outcome comes back on the UI thread.
+``TaskRunner``; the window reacts when the outcome comes back on the UI thread. Edits and
+verdicts go through ``ClaimHistory`` (undoable); whatever changes a claim ends in
+``_claim_changed``, which re-reads the table and the detail pane.
 """
 
 from __future__ import annotations
@@ -14,15 +16,19 @@ from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signa
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QHeaderView,
     QMainWindow,
     QSplitter,
     QTableView,
+    QToolBar,
     QWidget,
 )
 
+from ui.audit_view import AuditDialog
 from ui.claim_detail import ClaimDetailPane, load_claim_detail
+from ui.claim_editor import ClaimEditor, source_label
 from ui.claims_model import (
     CLAIM_ID_ROLE,
     COL_MEDIA,
@@ -33,10 +39,13 @@ from ui.claims_model import (
     SORT_ROLE,
     ClaimsModel,
 )
+from ui.commands import ClaimHistory
 from ui.ingest import IngestJob, IngestOutcome, IngestProgress
 from ui.messages import IngestReportDialog, error_message, show_error
 from ui.tasks import TaskRunner
+from ui.verdict import VERDICTS, VerdictDialog, decide
 from workbench.errors import WorkbenchError
+from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
 MEDIA_FILTER = (
@@ -61,6 +70,13 @@ class MainWindow(QMainWindow):
         self._job: IngestJob | None = None
         self._closing = False
         self.ingest_report: IngestReportDialog | None = None
+        self.editor: ClaimEditor | None = None
+        self.audit_dialog: AuditDialog | None = None
+        self.verdict_dialog: VerdictDialog | None = None
+        self._shown: ClaimView | None = None  # the claim in the detail pane, as read
+        self.history = ClaimHistory(workspace.claims, self)
+        self.history.claim_changed.connect(self._claim_changed)
+        self.history.failed.connect(lambda title, error: show_error(self, title, error))
 
         self.setWindowTitle(f"Claim workbench — {workspace.location.folder}")
         self.claims_model = ClaimsModel(workspace.claims.find, self)
@@ -69,6 +85,7 @@ class MainWindow(QMainWindow):
         self._sorted.setSortRole(SORT_ROLE)
         self.claims_view = self._build_table()
         self.detail = ClaimDetailPane()
+        self.detail.setAccessibleName("Selected claim")
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.claims_view)
@@ -79,6 +96,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self._build_menu()
+        self._build_claim_actions()
         self.ingest_progress = IngestProgress()
         self.ingest_progress.cancel_requested.connect(self.cancel_ingest)
         self.statusBar().addPermanentWidget(self.ingest_progress)
@@ -102,6 +120,8 @@ class MainWindow(QMainWindow):
         view.setSortingEnabled(True)
         view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order: as logged
         view.verticalHeader().hide()
+        view.setAccessibleName("Claims")
+        view.doubleClicked.connect(lambda _index: self.edit_claim())
         header = view.horizontalHeader()
         for column in (COL_STATUS, COL_POSTED, COL_SOURCE, COL_MEDIA):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -122,6 +142,64 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+
+    def _action(self, text: str, shortcut: str, slot: object, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.setToolTip(f"{tip} ({shortcut})")
+        action.triggered.connect(slot)
+        return action
+
+    def _build_claim_actions(self) -> None:
+        stack = self.history.stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        self.new_claim_action = self._action(
+            "&New claim…", "Ctrl+N", self.new_claim, "Log a new claim"
+        )
+        self.edit_claim_action = self._action(
+            "&Edit claim…", "Ctrl+E", self.edit_claim, "Edit every field of the selected claim"
+        )
+        self.verdict_actions = {
+            status: self._action(
+                text,
+                shortcut,
+                lambda _=False, s=status: self.decide_selected(s),
+                f"Mark the selected claim {status}",
+            )
+            for status, (text, shortcut) in VERDICTS.items()
+        }
+        self.audit_action = self._action(
+            "Audit &trail…", "Ctrl+H", self.show_audit, "Every change to the selected claim"
+        )
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        claim_menu = self.menuBar().addMenu("&Claim")
+        claim_menu.addActions([self.new_claim_action, self.edit_claim_action])
+        claim_menu.addSeparator()
+        claim_menu.addActions(list(self.verdict_actions.values()))
+        claim_menu.addSeparator()
+        claim_menu.addAction(self.audit_action)
+
+        toolbar = QToolBar("Main actions")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setAccessibleName("Main actions")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addActions([self.new_claim_action, self.edit_claim_action, self.add_media_action])
+        toolbar.addSeparator()
+        for status, action in self.verdict_actions.items():
+            action.setIconText(status.capitalize())  # the toolbar's words
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addActions([self.undo_action, self.redo_action])
+        toolbar.addSeparator()
+        toolbar.addAction(self.audit_action)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
 
     # -- claims --------------------------------------------------------------------------
 
@@ -156,17 +234,99 @@ class MainWindow(QMainWindow):
 
     def _show_selected_claim(self) -> None:
         claim_id = self.selected_claim_id()
+        self._shown = None
         if claim_id is None:
             self.detail.show_detail(None)
+            self._enable_claim_actions()
             return
         try:
             # While an import writes the hash index, the UI thread must not read it.
             detail = load_claim_detail(self._ws, claim_id)
         except WorkbenchError as exc:
             self.detail.show_detail(None)
+            self._enable_claim_actions()
             show_error(self, "Cannot show this claim", exc)
             return
+        self._shown = detail.claim
         self.detail.show_detail(detail)
+        self._enable_claim_actions()
+
+    def _enable_claim_actions(self) -> None:
+        shown = self._shown
+        for action in (self.edit_claim_action, self.audit_action):
+            action.setEnabled(shown is not None)
+        for status, action in self.verdict_actions.items():
+            action.setEnabled(shown is not None and shown.status != status)
+
+    def _claim_changed(self, claim_id: str) -> None:
+        """After an edit, a verdict, an undo or a redo: re-read, and show that claim."""
+        try:
+            self.claims_model.refresh()
+        except WorkbenchError as exc:
+            show_error(self, "Cannot list the claims", exc)
+        self.select_claim(claim_id)
+
+    # -- editing and deciding ------------------------------------------------------------
+
+    def new_claim(self) -> ClaimEditor | None:
+        """Open the editor on a new claim (created when saved), the cursor in its text."""
+        return self._open_editor(None)
+
+    def edit_claim(self) -> ClaimEditor | None:
+        claim_id = self.selected_claim_id()
+        return self._open_editor(claim_id) if claim_id else None
+
+    def _open_editor(self, claim_id: str | None) -> ClaimEditor | None:
+        if self.editor is not None:
+            self.editor.close()
+        try:
+            editor = ClaimEditor(self._ws.claims, self.history, claim_id, self)
+        except WorkbenchError as exc:  # e.g. removed by a colleague meanwhile
+            show_error(self, "Cannot edit this claim", exc)
+            return None
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(self._claim_changed)
+        editor.finished.connect(lambda _result: self._editor_closed(editor))
+        # A verdict set in the editor reaches the window through the history signal.
+        self.editor = editor
+        editor.open()
+        editor.text_edit.setFocus()
+        return editor
+
+    def _editor_closed(self, editor: QDialog) -> None:
+        if self.editor is editor:
+            self.editor = None
+
+    def decide_selected(self, status: str) -> VerdictDialog | None:
+        """Ctrl+1/2/3: the verdict on the claim as the detail pane shows it."""
+        if self._shown is None:
+            return None
+        self.verdict_dialog = decide(self, self.history, self._shown, status)
+        return self.verdict_dialog
+
+    def _audit_closed(self, dialog: QDialog) -> None:
+        if self.audit_dialog is dialog:
+            self.audit_dialog = None
+
+    def show_audit(self) -> AuditDialog | None:
+        claim_id = self.selected_claim_id()
+        if claim_id is None:
+            return None
+        try:
+            claim = self._ws.claims.get(claim_id)
+            entries = self._ws.claims.history(claim_id)
+            names = {s.id: source_label(s) for s in self._ws.claims.list_sources()}
+        except WorkbenchError as exc:
+            show_error(self, "Cannot read the audit trail", exc)
+            return None
+        if self.audit_dialog is not None:
+            self.audit_dialog.close()
+        dialog = AuditDialog(claim.text, entries, names, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._audit_closed(dialog))
+        self.audit_dialog = dialog
+        dialog.open()
+        return dialog
 
     # -- media import --------------------------------------------------------------------
 

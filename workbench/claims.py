@@ -20,7 +20,7 @@ from storage.schema import Case, Claim, ClaimActor, ClaimMedia, ClaimTag, Media,
 from workbench import audit, fields
 from workbench.errors import ConflictError, NotFoundError, ValidationError
 from workbench.sources import find_or_create_case, find_or_create_source, source_view
-from workbench.views import AuditView, ClaimView, LinkedMedia
+from workbench.views import AuditView, ClaimView, LinkedMedia, SourceView
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
@@ -101,6 +101,12 @@ class ClaimService:
         with self._ws.db.read() as session:
             return [self._view(session, claim) for claim in session.scalars(query)]
 
+    def list_sources(self) -> list[SourceView]:
+        """Every source, by platform then handle (the editor's source picker)."""
+        query = select(Source).order_by(Source.platform, Source.handle)
+        with self._ws.db.read() as session:
+            return [source_view(source) for source in session.scalars(query)]
+
     def history(self, claim_id: str | uuid.UUID) -> list[AuditView]:
         with self._ws.db.read() as session:
             return audit.history(session, _parse_id("claim", claim_id))
@@ -136,6 +142,26 @@ class ClaimService:
             audit.record(session, self._actor, "claim", claim.id, "create", changes)
             session.flush()
             return self._view(session, claim)
+
+    def create_source(
+        self,
+        platform: str,
+        handle: str,
+        *,
+        display_name: str = "",
+        reliability: str | None = None,
+    ) -> SourceView:
+        """The source with this platform and handle, created (and audited) if new."""
+        with self._ws.db.transaction() as session:
+            source = find_or_create_source(
+                session,
+                self._actor,
+                platform,
+                handle,
+                display_name=display_name,
+                reliability=reliability,
+            )
+            return source_view(source)
 
     def update(
         self, claim_id: str | uuid.UUID, expected_version: int | None = None, **values: Any

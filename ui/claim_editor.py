@@ -1,0 +1,598 @@
+"""Editing every field of a claim, or logging a new one.
+
+The editor reads the claim once (a plain ``ClaimView``) and keeps its version. Save sends
+only the fields the analyst changed, through ``ClaimHistory.edit`` (undoable, with the
+version read: a claim changed meanwhile is refused with a clear message, never
+overwritten). A refused value names its field and puts the cursor in that field's widget.
+A new claim (``claim_id=None``) is created on Save with ``ClaimService.create``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.claims_model import format_time
+from ui.commands import ClaimHistory
+from ui.messages import show_error
+from ui.verdict import VERDICTS, decide
+from workbench import fields
+from workbench.claims import ClaimService
+from workbench.errors import ConflictError, ValidationError, WorkbenchError
+from workbench.views import ClaimView, SourceView
+
+NEW_SOURCE = "__new__"
+PLATFORMS = ("telegram", "twitter", "facebook", "youtube", "instagram", "tiktok", "web")
+RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"}
+#: UTC offsets in use somewhere, in minutes (whole hours plus the half and quarter ones).
+_ODD_OFFSETS = {-570, -210, 210, 270, 330, 345, 390, 525, 570, 630, 765}
+OFFSETS = sorted({hours * 60 for hours in range(-12, 15)} | _ODD_OFFSETS)
+_HOSTS = {
+    "t.me": "telegram",
+    "telegram.me": "telegram",
+    "twitter.com": "twitter",
+    "x.com": "twitter",
+    "facebook.com": "facebook",
+    "fb.com": "facebook",
+    "youtube.com": "youtube",
+    "youtu.be": "youtube",
+}
+#: What a refused field is called in the editor (the service names it by its attribute).
+_LABELS = {
+    "text": "Claim",
+    "source_id": "Source",
+    "post_url": "Post URL",
+    "posted_at": "Posted",
+    "observed_at": "Observed",
+    "place_name": "Place",
+    "original_language": "Original language",
+    "reliability": "Source reliability",
+}
+_NOT_HANDLES = {"s", "i", "intent", "search", "hashtag", "watch", "story.php", "groups", "shorts"}
+
+
+def platform_of(url: str) -> tuple[str, str]:
+    """(platform, handle) recognised from a post URL, e.g. t.me/group/12 -> telegram, @group.
+    Either is "" when not recognised."""
+    parts = urlsplit(url.strip() if "//" in url else "//" + url.strip())
+    host = (parts.hostname or "").lower()
+    for prefix in ("www.", "m.", "mobile."):
+        host = host.removeprefix(prefix)
+    platform = _HOSTS.get(host, "")
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and segments[0] == "s" and platform == "telegram":
+        segments = segments[1:]  # t.me/s/<channel>: the web preview of a channel
+    handle = ""
+    if platform and platform != "youtube" and segments and segments[0] not in _NOT_HANDLES:
+        handle = "@" + segments[0].lstrip("@")
+    elif platform == "youtube" and segments and segments[0].startswith("@"):
+        handle = segments[0]
+    return platform, handle
+
+
+def is_right_to_left(text: str, language: str = "") -> bool:
+    """From the language code if it names a right-to-left script, else the first letter."""
+    if language.split("-")[0].lower() in RTL_LANGUAGES:
+        return True
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def offset_minutes(moment: datetime) -> int:
+    return int((moment.utcoffset() or timedelta()).total_seconds()) // 60
+
+
+def source_label(source: SourceView) -> str:
+    platform = f" ({source.platform})" if source.platform else ""
+    return f"{source.handle}{platform} — {source.reliability}"
+
+
+class TimeField(QWidget):
+    """An optional, time-zone-aware time: [x] date and time + UTC offset."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.known = QCheckBox()
+        self.known.setAccessibleName(f"{name} is known")
+        self.known.setToolTip(f"Untick if the {name.lower()} time is not known")
+        self.edit = QDateTimeEdit()
+        self.edit.setAccessibleName(name)
+        self.edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.edit.setCalendarPopup(True)
+        self.edit.setTimeZone(QTimeZone.utc())  # wall-clock digits only: no local DST gaps
+        self.zone = QComboBox()
+        self.zone.setAccessibleName(f"{name} time zone")
+        for minutes in OFFSETS:
+            sign = "+" if minutes >= 0 else "−"
+            self.zone.addItem(f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}", minutes)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.known)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.zone)
+        self.known.toggled.connect(self._enable)
+        self._loaded: datetime | None = None
+        self._loaded_state: tuple[Any, ...] = ()
+
+    def set_value(self, value: datetime | None, default_offset: int = 0) -> None:
+        shown = value if value is not None else datetime.now(UTC)
+        offset = default_offset if value is None else offset_minutes(shown)
+        shown = shown.astimezone(timezone(timedelta(minutes=offset)))
+        self.set_local(shown.replace(tzinfo=None), offset)
+        self.known.setChecked(value is not None)
+        self._enable(value is not None)
+        self._loaded, self._loaded_state = value, self._state()
+
+    def set_local(self, local: datetime, offset_minutes: int) -> None:
+        """Show ``local`` wall-clock time at ``offset_minutes`` east of UTC (marks it known)."""
+        self.edit.setDateTime(
+            QDateTime(
+                QDate(local.year, local.month, local.day),
+                QTime(local.hour, local.minute),
+                QTimeZone.utc(),
+            )
+        )
+        index = self.zone.findData(offset_minutes)
+        self.zone.setCurrentIndex(index if index >= 0 else self.zone.findData(0))
+        self.known.setChecked(True)
+
+    def value(self) -> datetime | None:
+        if self._state() == self._loaded_state:
+            return self._loaded  # untouched: keep the stored time to the second
+        if not self.known.isChecked():
+            return None
+        shown = self.edit.dateTime()
+        day, clock = shown.date(), shown.time()
+        zone = timezone(timedelta(minutes=int(self.zone.currentData())))
+        return datetime(
+            day.year(), day.month(), day.day(), clock.hour(), clock.minute(), tzinfo=zone
+        )
+
+    def _state(self) -> tuple[Any, ...]:
+        return (self.known.isChecked(), self.edit.dateTime(), self.zone.currentIndex())
+
+    def _enable(self, known: bool) -> None:
+        self.edit.setEnabled(known)
+        self.zone.setEnabled(known)
+
+
+def _text_box(name: str, lines: int, placeholder: str = "") -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setAccessibleName(name)
+    box.setTabChangesFocus(True)  # Tab moves on, as in the other fields
+    box.setPlaceholderText(placeholder)
+    box.setMinimumHeight(box.fontMetrics().lineSpacing() * lines + 12)
+    box.setMinimumWidth(box.fontMetrics().averageCharWidth() * 40)
+    return box
+
+
+def _line(name: str, placeholder: str = "") -> QLineEdit:
+    line = QLineEdit()
+    line.setAccessibleName(name)
+    line.setPlaceholderText(placeholder)
+    line.setClearButtonEnabled(True)
+    return line
+
+
+class ClaimEditor(QDialog):
+    """Every field of one claim (or of a new one). Emits ``saved`` with the claim's id."""
+
+    saved = Signal(str)
+
+    def __init__(
+        self,
+        claims: ClaimService,
+        history: ClaimHistory,
+        claim_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._claims, self._history = claims, history
+        self._claim: ClaimView | None = claims.get(claim_id) if claim_id else None
+        self._guessed_handle = ""  # what the URL last suggested, while not edited by hand
+        self._guessed_source: str | None = None
+        self._build()
+        self._load()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.setWindowTitle("Edit claim" if self._claim else "New claim")
+        self.text_edit = _text_box("Claim", 3, "What is claimed, in one or two sentences")
+        self.language_edit = _line("Original language", "ar")
+        self.language_edit.setMaximumWidth(80)
+        self.original_edit = _text_box("Original text", 4, "As posted, in its own language")
+        self.translation_edit = _text_box("Translation", 3)
+        self.notes_edit = _text_box("Notes", 4)
+        texts = QFormLayout()
+        texts.addRow("&Claim", self.text_edit)
+        texts.addRow("Original &language", self.language_edit)
+        texts.addRow("&Original text", self.original_edit)
+        texts.addRow("&Translation", self.translation_edit)
+        texts.addRow("&Notes", self.notes_edit)
+
+        self.source_combo = QComboBox()
+        self.source_combo.setAccessibleName("Source")
+        self.new_source = self._build_new_source()
+        self.url_edit = _line("Post URL", "https://t.me/channel/1234")
+        self.url_platform = QLabel()
+        self.url_platform.setStyleSheet("color: gray")
+        self.url_platform.setMinimumWidth(
+            self.url_platform.fontMetrics().horizontalAdvance("facebook ")
+        )
+        self.url_platform.setAccessibleName("Platform of the post URL")
+        url_row = QHBoxLayout()
+        url_row.addWidget(self.url_edit, 1)
+        url_row.addWidget(self.url_platform)
+        self.posted = TimeField("Posted")
+        self.observed = TimeField("Observed")
+        self.place_edit = _line("Place", "e.g. Sarwan")
+        self.latitude_edit = _line("Latitude", "latitude")
+        self.longitude_edit = _line("Longitude", "longitude")
+        where = QHBoxLayout()
+        where.addWidget(self.latitude_edit)
+        where.addWidget(self.longitude_edit)
+        self.actors_edit = _line("Actors", "comma-separated, e.g. IS, YPG")
+        self.tags_edit = _line("Tags", "comma-separated")
+        self.credibility_combo = QComboBox()
+        self.credibility_combo.setAccessibleName("Credibility")
+        self.credibility_combo.addItem("— not graded", None)
+        for grade, words in fields.CREDIBILITY.items():
+            self.credibility_combo.addItem(f"{grade} — {words}", grade)
+        facts = QFormLayout()
+        facts.addRow("&Source", self.source_combo)
+        facts.addRow("", self.new_source)
+        url_label = QLabel("Post &URL")
+        url_label.setBuddy(self.url_edit)
+        facts.addRow(url_label, url_row)
+        facts.addRow("&Posted", self.posted)
+        facts.addRow("O&bserved", self.observed)
+        facts.addRow("Pl&ace", self.place_edit)
+        facts.addRow("Coordinates", where)
+        facts.addRow("Ac&tors", self.actors_edit)
+        facts.addRow("Ta&gs", self.tags_edit)
+        facts.addRow("Cre&dibility", self.credibility_combo)
+        facts.addRow("Verdict", self._build_verdict())
+        self.decision_label = QLabel()
+        self.decision_label.setWordWrap(True)
+        self.decision_label.setStyleSheet("color: gray")
+        self.decision_label.setAccessibleName("Rationale")
+        facts.addRow("", self.decision_label)
+
+        columns = QHBoxLayout()
+        columns.addLayout(texts, 1)
+        columns.addLayout(facts, 1)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #b3261e; font-weight: bold")
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Problem")
+        self.problem.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        assert save is not None
+        self.save_button: QPushButton = save
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+
+        self.url_edit.textChanged.connect(self._recognise_url)
+        self.language_edit.textChanged.connect(self._update_direction)
+        self.original_edit.textChanged.connect(self._update_direction)
+        self.source_combo.currentIndexChanged.connect(self._source_chosen)
+        self._widgets: dict[str, QWidget] = {
+            "text": self.text_edit,
+            "original_language": self.language_edit,
+            "original_text": self.original_edit,
+            "translation": self.translation_edit,
+            "notes": self.notes_edit,
+            "source_id": self.source_combo,
+            "source platform": self.platform_combo,
+            "source handle": self.handle_edit,
+            "source display name": self.display_name_edit,
+            "reliability": self.reliability_combo,
+            "post_url": self.url_edit,
+            "posted_at": self.posted.edit,
+            "observed_at": self.observed.edit,
+            "place_name": self.place_edit,
+            "latitude": self.latitude_edit,
+            "longitude": self.longitude_edit,
+            "actors": self.actors_edit,
+            "tags": self.tags_edit,
+            "credibility": self.credibility_combo,
+        }
+        self.resize(1040, 600)
+
+    def _build_new_source(self) -> QGroupBox:
+        box = QGroupBox("New source")
+        self.platform_combo = QComboBox()
+        self.platform_combo.setEditable(True)
+        self.platform_combo.addItems(PLATFORMS)
+        self.platform_combo.setAccessibleName("New source platform")
+        self.handle_edit = _line("New source handle", "@handle")
+        self.display_name_edit = _line("New source display name", "as shown on the account")
+        self.reliability_combo = QComboBox()
+        self.reliability_combo.setAccessibleName("New source reliability")
+        for grade, words in fields.RELIABILITY.items():
+            self.reliability_combo.addItem(f"{grade} — {words}", grade)
+        self.reliability_combo.setCurrentIndex(self.reliability_combo.findData("F"))
+        self.add_source_button = QPushButton("Add source")
+        self.add_source_button.clicked.connect(self._add_source_clicked)
+        form = QFormLayout(box)
+        form.addRow("Platform", self.platform_combo)
+        form.addRow("Handle", self.handle_edit)
+        form.addRow("Display name", self.display_name_edit)
+        form.addRow("Reliability", self.reliability_combo)
+        form.addRow("", self.add_source_button)
+        box.hide()
+        return box
+
+    def _build_verdict(self) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.status_label = QLabel()
+        self.status_label.setAccessibleName("Status")
+        layout.addWidget(self.status_label, 1)
+        self.verdict_buttons: dict[str, QPushButton] = {}
+        for status, (text, shortcut) in VERDICTS.items():
+            button = QPushButton(text.replace("Mark ", "").replace("&", "").capitalize())
+            button.setToolTip(f"Mark this claim {status} ({shortcut} in the main window)")
+            button.setAccessibleName(f"Mark {status}")
+            button.clicked.connect(lambda _=False, s=status: self.decide(s))
+            layout.addWidget(button)
+            self.verdict_buttons[status] = button
+        return row
+
+    # -- loading -------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        c = self._claim
+        self._fill_sources(c.source.id if c and c.source else None)
+        local_offset = offset_minutes(datetime.now().astimezone())
+        if c is None:
+            self.posted.set_value(None, local_offset)
+            self.observed.set_value(None, local_offset)
+            self.observed.set_local(datetime.now().replace(second=0), local_offset)
+        else:
+            self.text_edit.setPlainText(c.text)
+            self.language_edit.setText(c.original_language)
+            self.original_edit.setPlainText(c.original_text)
+            self.translation_edit.setPlainText(c.translation)
+            self.notes_edit.setPlainText(c.notes)
+            self.url_edit.setText(c.post_url)
+            self.posted.set_value(c.posted_at, local_offset)
+            self.observed.set_value(c.observed_at, local_offset)
+            self.place_edit.setText(c.place_name)
+            self.latitude_edit.setText("" if c.latitude is None else f"{c.latitude:g}")
+            self.longitude_edit.setText("" if c.longitude is None else f"{c.longitude:g}")
+            self.actors_edit.setText(", ".join(c.actors))
+            self.tags_edit.setText(", ".join(c.tags))
+            self.credibility_combo.setCurrentIndex(self.credibility_combo.findData(c.credibility))
+        self._show_verdict()
+        self._loaded = self.values()
+        self.text_edit.setFocus()
+
+    def _fill_sources(self, selected: str | None) -> None:
+        self.source_combo.blockSignals(True)
+        self.source_combo.clear()
+        self.source_combo.addItem("— no source —", None)
+        for source in self._claims.list_sources():
+            self.source_combo.addItem(source_label(source), source.id)
+            words = fields.RELIABILITY.get(source.reliability, "")
+            tip = f"{source.display_name or source.handle}: reliability {source.reliability}"
+            self.source_combo.setItemData(
+                self.source_combo.count() - 1,
+                f"{tip} ({words})",
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.source_combo.addItem("New source…", NEW_SOURCE)
+        self.source_combo.setCurrentIndex(max(0, self.source_combo.findData(selected)))
+        self.source_combo.blockSignals(False)
+        self._source_chosen()
+
+    def _show_verdict(self) -> None:
+        c = self._claim
+        status = c.status if c else "unconfirmed"
+        self.status_label.setText(f"<b>{status}</b>" if c else "unconfirmed (save first)")
+        decision = ""
+        if c and c.decided_by:
+            when = format_time(c.decided_at)
+            decision = f"{c.rationale} — decided by {c.decided_by} at {when}".lstrip(" —")
+        self.decision_label.setText(decision)
+        self.decision_label.setVisible(bool(decision))
+        for name, button in self.verdict_buttons.items():
+            button.setEnabled(c is not None and name != status)
+
+    # -- reading the widgets -------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """The widgets' values as the service takes them (text is checked there)."""
+        source = self.source_combo.currentData()
+        return {
+            "text": self.text_edit.toPlainText(),
+            "original_language": self.language_edit.text(),
+            "original_text": self.original_edit.toPlainText(),
+            "translation": self.translation_edit.toPlainText(),
+            "notes": self.notes_edit.toPlainText(),
+            "source_id": None if source in (None, NEW_SOURCE) else source,
+            "post_url": self.url_edit.text(),
+            "posted_at": self.posted.value(),
+            "observed_at": self.observed.value(),
+            "place_name": self.place_edit.text(),
+            "latitude": self.latitude_edit.text(),
+            "longitude": self.longitude_edit.text(),
+            "actors": self.actors_edit.text(),
+            "tags": self.tags_edit.text(),
+            "credibility": self.credibility_combo.currentData(),
+        }
+
+    def _stored(self, claim: ClaimView, name: str) -> Any:
+        """The stored value of a field, as ``update`` takes it back (for undo)."""
+        if name == "source_id":
+            return claim.source.id if claim.source else None
+        value = getattr(claim, name)
+        return list(value) if isinstance(value, tuple) else value
+
+    # -- saving --------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Create or update the claim; on success close and emit ``saved``."""
+        self._show_problem(None)
+        try:
+            if self.source_combo.currentData() == NEW_SOURCE:
+                self._add_source()
+            values = self.values()
+            if self._claim is None:
+                text = values.pop("text")
+                chosen = {k: v for k, v in values.items() if v not in (None, "")}
+                view = self._claims.create(text, **chosen)
+            else:
+                new = {k: v for k, v in values.items() if v != self._loaded[k]}
+                if not new:
+                    self.accept()
+                    return True
+                old = {k: self._stored(self._claim, k) for k in new}
+                view = self._history.edit(self._claim, self._claim.version, old, new)
+        except ValidationError as exc:
+            self._show_problem(exc)
+            return False
+        except ConflictError as exc:
+            self._show_conflict(exc)
+            return False
+        except WorkbenchError as exc:
+            show_error(self, "The claim was not saved", exc)
+            return False
+        self.saved.emit(view.id)
+        self.accept()
+        return True
+
+    def decide(self, status: str) -> None:
+        """Set the verdict now (undoable); unsaved field edits stay in the editor."""
+        if self._claim is not None:
+            decide(self, self._history, self._claim, status, self._decided)
+
+    def _decided(self, view: ClaimView) -> None:
+        self._claim = view  # same fields, new version: a later Save is not a conflict
+        self._show_verdict()
+
+    def _show_problem(self, error: ValidationError | None) -> None:
+        if error is None:
+            self.problem.hide()
+            return
+        label = _LABELS.get(error.field, error.field.replace("_", " ").capitalize())
+        message = str(error).split(": ", 1)[-1]
+        self.problem.setText(f"{label}: {message}")
+        self.problem.show()
+        widget = self._widgets.get(error.field)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_conflict(self, error: ConflictError) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Somebody else changed this claim",
+            f"Your changes were not saved: the {error}.\n\n"
+            "Reload shows their version (your edits here are dropped); Keep editing lets "
+            "you copy what you typed first.",
+            parent=self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        reload_button = box.addButton("Reload", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        reload_button.clicked.connect(self.reload)
+        box.open()
+
+    def reload(self) -> None:
+        """Read the claim again, dropping what was typed."""
+        if self._claim is not None:
+            self._claim = self._claims.get(self._claim.id)
+            self._load()
+
+    # -- sources -------------------------------------------------------------------------
+
+    def _source_chosen(self) -> None:
+        adding = self.source_combo.currentData() == NEW_SOURCE
+        self.new_source.setVisible(adding)
+        if adding:
+            self._recognise_url(self.url_edit.text())
+            self.handle_edit.setFocus()
+
+    def _add_source_clicked(self) -> None:
+        self._show_problem(None)
+        try:
+            self._add_source()
+        except ValidationError as exc:
+            self._show_problem(exc)
+
+    def _add_source(self) -> None:
+        source = self._claims.create_source(
+            self.platform_combo.currentText(),
+            self.handle_edit.text(),
+            display_name=self.display_name_edit.text(),
+            reliability=self.reliability_combo.currentData(),
+        )
+        self._fill_sources(source.id)
+
+    def _recognise_url(self, url: str) -> None:
+        """A pasted post URL names its platform (and often the account)."""
+        platform, handle = platform_of(url) if url.strip() else ("", "")
+        self.url_platform.setText(platform)
+        if not platform:
+            return
+        self.platform_combo.setCurrentText(platform)
+        # Guesses follow the URL as it is typed, but never overwrite the analyst's choice.
+        if self.handle_edit.text() in ("", self._guessed_handle):
+            self.handle_edit.setText(handle)
+            self._guessed_handle = handle
+        current = self.source_combo.currentData()
+        if current is None or current == self._guessed_source:
+            known = self.source_combo.findText(
+                f"{handle} ({platform}) — ", Qt.MatchFlag.MatchStartsWith
+            )
+            if handle and known >= 0:
+                self._guessed_source = self.source_combo.itemData(known)
+                self.source_combo.setCurrentIndex(known)
+            elif current is not None:
+                self.source_combo.setCurrentIndex(0)
+
+    def _update_direction(self) -> None:
+        """Arabic, Persian, Hebrew… read right to left, aligned right."""
+        rtl = is_right_to_left(self.original_edit.toPlainText(), self.language_edit.text())
+        direction = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+        if self.original_edit.layoutDirection() != direction:
+            self.original_edit.setLayoutDirection(direction)
+            option = self.original_edit.document().defaultTextOption()
+            option.setTextDirection(direction)
+            option.setAlignment(Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
+            self.original_edit.document().setDefaultTextOption(option)

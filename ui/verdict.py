@@ -1,0 +1,128 @@
+"""Deciding a claim: unconfirmed, confirmed or refuted, with the rationale the rule needs.
+
+``decide`` is shared by the editor's verdict buttons and the window's Ctrl+1/2/3: a
+verdict of ``confirmed`` or ``refuted`` first asks for the rationale in a
+``VerdictDialog``, whose OK stays disabled while the rationale is empty (the service
+refuses an empty one too). The change itself goes through ``ClaimHistory`` so it can be
+undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.commands import ClaimHistory, short
+from ui.messages import show_error
+from workbench.errors import WorkbenchError
+from workbench.views import ClaimView
+
+#: Status -> (menu text, shortcut). The order is the keyboard's: Ctrl+1, Ctrl+2, Ctrl+3.
+VERDICTS = {
+    "unconfirmed": ("Mark &unconfirmed", "Ctrl+1"),
+    "confirmed": ("Mark &confirmed…", "Ctrl+2"),
+    "refuted": ("Mark &refuted…", "Ctrl+3"),
+}
+NEEDS_RATIONALE = ("confirmed", "refuted")
+
+
+class VerdictDialog(QDialog):
+    """Asks why a claim is confirmed or refuted. OK is enabled only with a rationale."""
+
+    def __init__(
+        self, claim_text: str, status: str, rationale: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.status = status
+        self.setWindowTitle(f"Mark {status}")
+        question = QLabel(
+            f"Why is “{short(claim_text, 80)}” <b>{status}</b>? Name the evidence: "
+            "what was checked, against what, and what it showed."
+        )
+        question.setWordWrap(True)
+        question.setTextFormat(Qt.TextFormat.RichText)
+        self.rationale_edit = QPlainTextEdit(rationale)
+        self.rationale_edit.setAccessibleName("Rationale")
+        self.rationale_edit.setPlaceholderText(
+            "e.g. Same convoy filmed from two angles by independent accounts"
+        )
+        self.rationale_edit.setTabChangesFocus(True)
+        question.setBuddy(self.rationale_edit)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert ok is not None
+        self.ok_button: QPushButton = ok
+        self.ok_button.setText(f"Mark {status}")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.hint = QLabel("A rationale is required.")
+        self.hint.setStyleSheet("color: gray")
+        layout = QVBoxLayout(self)
+        layout.addWidget(question)
+        layout.addWidget(self.rationale_edit)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.buttons)
+        self.rationale_edit.textChanged.connect(self._update_ok)
+        self._update_ok()
+        self.rationale_edit.setFocus()
+        self.resize(480, 240)
+
+    def rationale(self) -> str:
+        return self.rationale_edit.toPlainText().strip()
+
+    def accept(self) -> None:
+        if self.rationale():  # Enter with OK disabled must not get through either
+            super().accept()
+
+    def _update_ok(self) -> None:
+        has_reason = bool(self.rationale())
+        self.ok_button.setEnabled(has_reason)
+        self.hint.setVisible(not has_reason)
+
+
+def decide(
+    parent: QWidget,
+    history: ClaimHistory,
+    claim: ClaimView,
+    status: str,
+    on_done: Callable[[ClaimView], None] | None = None,
+    expected_version: int | None = None,
+) -> VerdictDialog | None:
+    """Set ``claim``'s status, asking for the rationale first where one is needed.
+
+    Returns the dialog when one was opened (window-modal, ``open()``: nothing blocks);
+    ``on_done`` gets the decided claim. Refusals are shown as messages.
+    """
+
+    def apply(rationale: str) -> None:
+        try:
+            view = history.set_status(claim, status, rationale, expected_version)
+        except WorkbenchError as exc:
+            show_error(parent, "The verdict was not saved", exc)
+            return
+        if on_done is not None:
+            on_done(view)
+
+    if status not in NEEDS_RATIONALE:
+        if claim.status != status:
+            apply("")
+        return None
+    # Re-deciding the same verdict starts from its rationale; a new verdict from nothing.
+    start = claim.rationale if claim.status == status else ""
+    dialog = VerdictDialog(claim.text, status, start, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(lambda: apply(dialog.rationale()))
+    dialog.open()
+    return dialog
