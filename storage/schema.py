@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from alembic.autogenerate import comparators
+from alembic.util import DispatchPriority, PriorityDispatchResult
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -28,6 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+if TYPE_CHECKING:
+    from alembic.autogenerate.api import AutogenContext
+    from alembic.operations.ops import UpgradeOps
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -255,3 +261,35 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# -- full-text search: objects the migrations own and the models do not -------------------
+
+#: Migration 0002 creates the search index by hand, per backend: on SQLite an FTS5 table
+#: ``claim_search`` (plus the ``claim_search_*`` tables FTS5 keeps behind it), on PostgreSQL
+#: a table ``claim_search`` with a GIN index; triggers keep both in step with ``claims``
+#: and ``sources``. They are not models: nothing reads them through the ORM.
+SEARCH_TABLE = "claim_search"
+
+
+def is_search_object(table_name: str | None) -> bool:
+    """True for the search index's tables (for autogenerate and for tools listing tables)."""
+    return bool(table_name) and (
+        table_name == SEARCH_TABLE or str(table_name).startswith(SEARCH_TABLE + "_")
+    )
+
+
+def _drop_search_objects(
+    autogen_context: AutogenContext, upgrade_ops: UpgradeOps
+) -> PriorityDispatchResult:
+    """Autogenerate would propose dropping the search index (it is not in the models):
+    leave it out, wherever autogenerate runs (``env.py``, tests), with no hook to pass."""
+    upgrade_ops.ops[:] = [
+        o for o in upgrade_ops.ops if not is_search_object(getattr(o, "table_name", None))
+    ]
+    return PriorityDispatchResult.CONTINUE
+
+
+# Registered on Alembic's global comparator collection (the one third-party plugins use),
+# last, so it sees the operations the built-in comparators produced.
+comparators.dispatch_for("autogenerate", priority=DispatchPriority.LAST)(_drop_search_objects)

@@ -1,0 +1,333 @@
+"""Finding claims fast: full text as the analyst types, filters, and light rows for a table.
+
+The full-text index is the database's own (migration 0002): an FTS5 table on SQLite, a GIN
+indexed ``tsvector`` table on PostgreSQL, each kept in step with ``claims`` and ``sources``
+by triggers, so every write path (services, command line, another analyst on the team
+server) updates it in the same transaction with nothing to call here.
+
+``ClaimSearch.ids`` is one SQL statement returning id strings (no ORM objects): the window
+keeps the whole ordered list and asks ``rows`` only for what it shows.
+
+"Seen before" for a claim: one of its media has a perceptual hash (pHash or dHash) within
+the default distance of another stored media's, asked of the in-memory ``HashIndex`` (the
+same rule as at ingest). ``rows`` computes it for just the rows asked for; the
+``has_seen_before`` filter computes it for the media of the claims the other conditions
+leave. Each media's answer is remembered until the index changes size (an ingest or a
+purge), so a filter or a screen asked twice costs one index query per media once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    cast,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
+
+from storage.schema import (
+    Case,
+    Claim,
+    ClaimActor,
+    ClaimMedia,
+    ClaimTag,
+    MediaHash,
+    Source,
+)
+from workbench import fields
+from workbench.errors import ValidationError
+from workbench.matching import DEFAULT_MAX_DISTANCE, MATCH_ALGORITHMS, to_unsigned
+
+if TYPE_CHECKING:
+    from workbench.workspace import Workspace
+
+TEXT_PREVIEW = 200
+ORDER_COLUMNS = ("posted_at", "created_at", "updated_at", "status")
+_UUID_PARTS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+
+_claims = Claim.__table__
+_sources = Source.__table__
+_cases = Case.__table__
+_links = ClaimMedia.__table__
+_hashes = MediaHash.__table__
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimQuery:
+    """What the analyst asks for; every condition given must hold (AND).
+
+    ``text`` matches words of the claim's text, original text, translation, notes, place
+    and source handle or name, whatever the case or Latin accents; the last word is a
+    prefix unless the text ends with a space (search as you type). ``posted_from`` is
+    inclusive, ``posted_to`` exclusive; both must be timezone-aware.
+    """
+
+    text: str = ""
+    status: str | None = None
+    source_id: str | None = None
+    actor: str | None = None
+    case_id: str | None = None
+    tag: str | None = None
+    posted_from: datetime | None = None
+    posted_to: datetime | None = None
+    has_seen_before: bool | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimRow:
+    """One line of the claims table."""
+
+    id: str
+    status: str
+    posted_at: datetime | None
+    source: str  # "@handle (platform)", "" without a source
+    reliability: str  # the source's grade A-F, "" without a source
+    text: str  # the first TEXT_PREVIEW characters, on one line
+    media_count: int
+    seen_before: bool
+    case_name: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Facets:
+    """The values the filter pickers offer: (id, label) pairs for sources and cases."""
+
+    sources: tuple[tuple[str, str], ...]
+    actors: tuple[str, ...]
+    tags: tuple[str, ...]
+    cases: tuple[tuple[str, str], ...]
+    statuses: tuple[str, ...] = fields.STATUSES
+
+
+def words(value: str) -> list[str]:
+    """The words of ``value`` as the indexes cut them: runs of letters, digits and marks."""
+    out: list[str] = []
+    current: list[str] = []
+    for ch in value:
+        if unicodedata.category(ch)[0] in "LNM":
+            current.append(ch)
+        elif current:
+            out.append("".join(current))
+            current = []
+    if current:
+        out.append("".join(current))
+    return out
+
+
+def source_label(handle: str | None, platform: str | None) -> str:
+    if not handle:
+        return ""
+    label = handle if handle.startswith("@") else f"@{handle}"
+    return f"{label} ({platform})" if platform else label
+
+
+def _uuid(field: str, value: str | uuid.UUID) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationError(field, f"{value!r} is not an id") from None
+
+
+def _aware(field: str, value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValidationError(field, "give a time zone")
+    return value
+
+
+class ClaimSearch:
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+        self._dialect = workspace.db.dialect
+        self._seen: dict[str, bool] = {}
+        self._seen_version: tuple[int, ...] = ()
+
+    # -- the query -------------------------------------------------------------------------
+
+    def ids(self, query: ClaimQuery, order: str = "posted_at desc") -> list[str]:
+        """Ids of every claim matching ``query``, in ``order`` ("COLUMN asc|desc", the
+        column one of ``ORDER_COLUMNS``; claims without a value come last)."""
+        stmt = self._filtered(select(self._id(_claims.c.id)), query).order_by(*self._order(order))
+        with self._ws.db.engine.connect() as conn:
+            found: list[str] = list(conn.execute(stmt).scalars())
+            if query.has_seen_before is None or not found:
+                return found
+            links = conn.execute(self._hashes_of(self._filtered(select(_claims.c.id), query))).all()
+        seen = self._seen_claims(links)
+        return [i for i in found if (i in seen) == query.has_seen_before]
+
+    def _filtered(self, stmt: Select[Any], query: ClaimQuery) -> Select[Any]:
+        conditions: list[ColumnElement[bool]] = []
+        terms = words(query.text)
+        if terms:
+            conditions.append(_claims.c.id.in_(self._matching(terms, query.text[-1:].isspace())))
+        if query.status:
+            conditions.append(_claims.c.status == fields.status(query.status))
+        if query.source_id:
+            conditions.append(_claims.c.source_id == _uuid("source", query.source_id))
+        if query.case_id:
+            conditions.append(_claims.c.case_id == _uuid("case", query.case_id))
+        if query.actor:
+            actors = select(ClaimActor.claim_id).where(ClaimActor.name == query.actor)
+            conditions.append(_claims.c.id.in_(actors))
+        if query.tag:
+            tags = select(ClaimTag.claim_id).where(ClaimTag.tag == query.tag)
+            conditions.append(_claims.c.id.in_(tags))
+        if _aware("posted_from", query.posted_from) is not None:
+            conditions.append(_claims.c.posted_at >= query.posted_from)
+        if _aware("posted_to", query.posted_to) is not None:
+            conditions.append(_claims.c.posted_at < query.posted_to)
+        return stmt.select_from(_claims).where(*conditions)
+
+    def _matching(self, terms: list[str], complete: bool) -> Select[Any]:
+        """Ids of claims whose search document holds every term (the last as a prefix)."""
+        search = table("claim_search")
+        if self._dialect == "sqlite":
+            # Quoted: FTS5 reads each word as a phrase (never as an operator like NOT).
+            phrase = " ".join(f'"{t}"' for t in terms) + ("" if complete else "*")
+            match = text("claim_search MATCH :fts").bindparams(fts=f"body : ({phrase})")
+        else:
+            tsquery = " & ".join(f"'{t}'" for t in terms) + ("" if complete else ":*")
+            match = text(
+                "claim_search.document @@ to_tsquery('simple', claim_search_fold(:fts))"
+            ).bindparams(fts=tsquery)
+        return select(literal_column("claim_search.claim_id")).select_from(search).where(match)
+
+    def _order(self, order: str) -> list[Any]:
+        parts = order.split()
+        column = parts[0] if parts else ""
+        direction = parts[1].lower() if len(parts) > 1 else "asc"
+        if column not in ORDER_COLUMNS or direction not in ("asc", "desc") or len(parts) > 2:
+            raise ValidationError("order", f"{order!r}: give one of {ORDER_COLUMNS} asc|desc")
+        col = _claims.c[column]
+        key = col.desc() if direction == "desc" else col.asc()
+        return [key.nulls_last(), _claims.c.id]
+
+    def _id(self, column: Any) -> ColumnElement[str]:
+        """A UUID column as the text ``str(uuid.UUID)`` gives, computed by the database
+        (no UUID object per row): SQLite stores 32 hex digits, PostgreSQL a ``uuid``."""
+        if self._dialect == "sqlite":
+            parts = [func.substr(column, start, length) for start, length in _UUID_PARTS]
+            joined: ColumnElement[str] = parts[0]
+            for part in parts[1:]:
+                joined = joined.op("||")("-").op("||")(part)
+            return joined
+        return cast(column, Text)
+
+    # -- rows for the table ----------------------------------------------------------------
+
+    def rows(self, ids: Sequence[str]) -> list[ClaimRow]:
+        """Table rows for ``ids``, in that order (ids no longer stored are left out)."""
+        if not ids:
+            return []
+        keys = [_uuid("claim", i) for i in ids]
+        stmt = (
+            select(
+                self._id(_claims.c.id),
+                _claims.c.status,
+                _claims.c.posted_at,
+                _sources.c.handle,
+                _sources.c.platform,
+                _sources.c.reliability,
+                func.substr(_claims.c.text, 1, TEXT_PREVIEW),
+                _cases.c.name,
+                select(func.count()).where(_links.c.claim_id == _claims.c.id).scalar_subquery(),
+            )
+            .select_from(
+                _claims.outerjoin(_sources, _sources.c.id == _claims.c.source_id).outerjoin(
+                    _cases, _cases.c.id == _claims.c.case_id
+                )
+            )
+            .where(_claims.c.id.in_(keys))
+        )
+        with self._ws.db.engine.connect() as conn:
+            found = {r[0]: r for r in conn.execute(stmt)}
+            links = conn.execute(self._hashes_of(keys)).all()
+        seen = self._seen_claims(links)
+        rows = []
+        for claim_id in (str(k) for k in keys):
+            r = found.get(claim_id)
+            if r is None:
+                continue
+            rows.append(
+                ClaimRow(
+                    id=claim_id,
+                    status=r[1],
+                    posted_at=r[2],
+                    source=source_label(r[3], r[4]),
+                    reliability=r[5] or "",
+                    text=" ".join((r[6] or "").split()),
+                    media_count=int(r[8]),
+                    seen_before=claim_id in seen,
+                    case_name=r[7],
+                )
+            )
+        return rows
+
+    # -- seen before -----------------------------------------------------------------------
+
+    def _hashes_of(self, claims: Select[Any] | list[uuid.UUID]) -> Select[Any]:
+        """(claim id, media id, algorithm, value) for every hash of the claims' media."""
+        return (
+            select(
+                self._id(_links.c.claim_id),
+                self._id(_links.c.media_id),
+                _hashes.c.algorithm,
+                _hashes.c.value,
+            )
+            .select_from(_links.join(_hashes, _hashes.c.media_id == _links.c.media_id))
+            .where(_links.c.claim_id.in_(claims), _hashes.c.algorithm.in_(MATCH_ALGORITHMS))
+        )
+
+    def _seen_claims(self, links: Iterable[Any]) -> set[str]:
+        """Claims (of ``links`` rows from ``_hashes_of``) with a media seen before."""
+        index = self._ws.index
+        version = tuple(index.row_count(a) for a in MATCH_ALGORITHMS)
+        if version != self._seen_version:
+            self._seen, self._seen_version = {}, version
+        hashes: dict[str, list[tuple[str, int]]] = {}
+        owners: dict[str, set[str]] = {}
+        for claim_id, media_id, algorithm, value in links:
+            owners.setdefault(media_id, set()).add(claim_id)
+            if media_id not in self._seen:
+                hashes.setdefault(media_id, []).append((algorithm, to_unsigned(value)))
+        for media_id, pairs in hashes.items():
+            self._seen[media_id] = any(
+                index.query(value, algorithm, DEFAULT_MAX_DISTANCE, exclude=media_id)
+                for algorithm, value in pairs
+            )
+        return {c for m, claims in owners.items() if self._seen[m] for c in claims}
+
+    # -- filter pickers --------------------------------------------------------------------
+
+    def facets(self) -> Facets:
+        with self._ws.db.engine.connect() as conn:
+            sources = conn.execute(
+                select(self._id(_sources.c.id), _sources.c.handle, _sources.c.platform).order_by(
+                    func.lower(_sources.c.handle), _sources.c.platform
+                )
+            ).all()
+            actors = conn.execute(
+                select(ClaimActor.name).distinct().order_by(ClaimActor.name)
+            ).scalars()
+            tags = conn.execute(select(ClaimTag.tag).distinct().order_by(ClaimTag.tag)).scalars()
+            cases = conn.execute(
+                select(self._id(_cases.c.id), _cases.c.name).order_by(_cases.c.name)
+            ).all()
+            return Facets(
+                sources=tuple((r[0], source_label(r[1], r[2])) for r in sources),
+                actors=tuple(actors),
+                tags=tuple(tags),
+                cases=tuple((r[0], r[1]) for r in cases),
+            )
