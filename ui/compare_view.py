@@ -19,6 +19,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -36,13 +37,21 @@ from ui.messages import error_message, show_error
 from ui.tasks import TaskRunner
 from workbench.errors import WorkbenchError
 from workbench.ingest import MediaService
-from workbench.pictures import COMPARE_SIDE, difference_picture, mean_level, media_picture
+from workbench.pictures import (
+    COMPARE_SIDE,
+    amplify,
+    difference_picture,
+    mean_level,
+    media_picture,
+)
 from workbench.views import MediaView
 from workbench.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 SIDE_BY_SIDE, BLEND, DIFFERENCE = 0, 1, 2
+#: Re-encoding leaves differences of a few levels: invisible unless amplified.
+AMPLIFY_GAIN = 8
 MODE_NAMES = {SIDE_BY_SIDE: "Side by side", BLEND: "Blend", DIFFERENCE: "Difference"}
 
 
@@ -76,6 +85,7 @@ class ComparePictures:
     right: QImage
     difference: QImage
     difference_mean: float
+    amplified: QImage  # the difference times AMPLIFY_GAIN
 
 
 def load_pictures(media: MediaService, left: MediaView, right: MediaView) -> ComparePictures:
@@ -85,7 +95,11 @@ def load_pictures(media: MediaService, left: MediaView, right: MediaView) -> Com
     second = media_picture(media, right, COMPARE_SIDE)
     difference = difference_picture(first, second)
     return ComparePictures(
-        to_qimage(first), to_qimage(second), to_qimage(difference), mean_level(difference)
+        to_qimage(first),
+        to_qimage(second),
+        to_qimage(difference),
+        mean_level(difference),
+        to_qimage(amplify(difference, AMPLIFY_GAIN)),
     )
 
 
@@ -205,6 +219,13 @@ class CompareView(QDialog):
         self.blend_slider.valueChanged.connect(self._set_blend)
         bar.addWidget(self.blend_label)
         bar.addWidget(self.blend_slider)
+        bar.addSpacing(16)
+        self.amplify_box = QCheckBox(f"Amplify ×{AMPLIFY_GAIN}")
+        self.amplify_box.setToolTip(
+            "Make faint differences (re-encoding, small edits) visible (key A)"
+        )
+        self.amplify_box.toggled.connect(self._show_difference)
+        bar.addWidget(self.amplify_box)
         bar.addStretch(1)
         for text, tip, slot in (
             ("−", "Zoom out (Ctrl+-)", lambda: self.lead_view().zoom_out()),
@@ -248,6 +269,7 @@ class CompareView(QDialog):
                 lambda: self.lead_view().zoom_out(),
             ),
             ([QKeySequence("Ctrl+0")], lambda: self.lead_view().fit_to_window()),
+            ([QKeySequence("A")], lambda: self.amplify_box.toggle()),
         ]
         for sequences, slot in bindings:
             action = QAction(self)
@@ -272,6 +294,7 @@ class CompareView(QDialog):
             button.setChecked(True)
         self.blend_label.setEnabled(mode == BLEND)
         self.blend_slider.setEnabled(mode == BLEND)
+        self.amplify_box.setEnabled(mode == DIFFERENCE)
         new_lead = self.lead_view()
         if new_lead is not lead:
             self._catch_up(lead)
@@ -320,6 +343,12 @@ class CompareView(QDialog):
             + (f" · distance {self.distance}" if self.distance is not None else "")
         )
 
+    def _show_difference(self) -> None:
+        if self.pictures is not None:
+            amplified = self.amplify_box.isChecked()
+            p = self.pictures
+            self.difference_view.replace_picture(p.amplified if amplified else p.difference)
+
     @property
     def blend_opacity(self) -> float:
         return float(self.blend_view.overlay_item.opacity())
@@ -356,6 +385,7 @@ class CompareView(QDialog):
             self.blend_view.set_picture(result.left)
             self.blend_view.set_overlay(result.right)
             self.difference_view.set_picture(result.difference)
+            self._show_difference()
         finally:
             self._syncing = False
         if _aspect(result.left) and abs(_aspect(result.left) - _aspect(result.right)) > 0.01:

@@ -110,6 +110,16 @@ class PictureView(QGraphicsView):
         self.setSceneRect(self.picture_rect())
         self.fit_to_window()
 
+    def replace_picture(self, image: QImage) -> None:
+        """Swap in another picture of the same shape, keeping the zoom and the place."""
+        shown = self.picture_rect()
+        self.picture_item.setPixmap(QPixmap.fromImage(image))
+        if not image.isNull():
+            self.picture_item.setTransform(
+                QTransform.fromScale(shown.width() / image.width(), shown.height() / image.height())
+            )
+        self._update_smoothing()
+
     def picture_rect(self) -> QRectF:
         """The picture's rectangle in scene units."""
         return self.picture_item.sceneBoundingRect()
@@ -224,13 +234,15 @@ class PictureView(QGraphicsView):
         return self.mapToScene(self.viewport().rect()).boundingRect()
 
     def _update_smoothing(self) -> None:
-        mode = (
-            Qt.TransformationMode.FastTransformation
-            if self.zoom >= PIXEL_ZOOM
-            else Qt.TransformationMode.SmoothTransformation
-        )
-        self.picture_item.setTransformationMode(mode)
-        self.overlay_item.setTransformationMode(mode)
+        # Per item: a picture stretched onto a smaller one's rectangle is still shrunk on
+        # screen when the view zooms in, and must stay smooth.
+        for item in (self.picture_item, self.overlay_item):
+            on_screen = self.zoom * item.transform().m11()
+            item.setTransformationMode(
+                Qt.TransformationMode.FastTransformation
+                if on_screen >= PIXEL_ZOOM
+                else Qt.TransformationMode.SmoothTransformation
+            )
 
     # -- events --------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -43,8 +44,12 @@ from workbench.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
+COL_PICTURE, COL_DISTANCE, COL_CLAIMS = 0, 1, 2  # the "seen before" list's columns
 MEDIA_ID_ROLE = Qt.ItemDataRole.UserRole
+FIRST_SEEN_ROLE = Qt.ItemDataRole.UserRole + 1
+CLAIM_IDS_ROLE = Qt.ItemDataRole.UserRole + 2
 THUMB_SIDE = 64
+FROM_WIDTH = 320  # pixels of a source path shown before it is shortened
 ORIENTATIONS = {
     1: "normal",
     2: "mirrored left-right",
@@ -188,7 +193,21 @@ class MediaViewer(QDialog):
         layout.addWidget(title)
 
         camera = QFormLayout()
-        if m.kind == "image":
+        has_exif = any(
+            value is not None
+            for value in (
+                m.capture_time,
+                m.camera_make,
+                m.camera_model,
+                m.gps_latitude,
+                m.software,
+                m.orientation,
+            )
+        )
+        if m.kind == "image" and not has_exif:
+            # Screenshots, re-encodes and most social-media copies carry none: say so once.
+            self._fact(camera, "EXIF", "none in this file")
+        elif m.kind == "image":
             self._fact(camera, "Taken", m.capture_time or "not recorded")
             self._fact(camera, "Camera", camera_text(m) or "not recorded")
             if m.gps_latitude is not None and m.gps_longitude is not None:
@@ -202,6 +221,7 @@ class MediaViewer(QDialog):
             self._fact(camera, "Recorded", m.capture_time or "not recorded")
             duration = f"{m.duration_ms / 1000:.1f} s" if m.duration_ms else "unknown"
             self._fact(camera, "Duration", duration)
+            self._fact(camera, "Shown", "the first frame (as hashed), at thumbnail size")
         layout.addWidget(self._section("Camera" if m.kind == "image" else "Video"))
         layout.addLayout(camera)
 
@@ -209,7 +229,16 @@ class MediaViewer(QDialog):
         self._fact(file_facts, "Added by", m.acquired_by)
         self._fact(file_facts, "Added", format_time(m.acquired_at))
         if m.acquired_from:
+            # A long path would widen the pane: shown shortened in the middle, whole on hover.
             self._fact(file_facts, "From", m.acquired_from)
+            source = self.facts["From"]
+            source.setWordWrap(False)
+            source.setToolTip(m.acquired_from)
+            source.setText(
+                source.fontMetrics().elidedText(
+                    m.acquired_from, Qt.TextElideMode.ElideMiddle, FROM_WIDTH
+                )
+            )
         self._fact(file_facts, "Size", f"{format_bytes(m.byte_size)} ({m.byte_size:,} bytes)")
         if m.width and m.height:
             self._fact(file_facts, "Dimensions", f"{m.width} × {m.height} pixels")
@@ -218,27 +247,32 @@ class MediaViewer(QDialog):
         layout.addLayout(file_facts)
 
         sha_row = QHBoxLayout()
-        self.sha_label = _selectable(m.sha256)
+        # A read-only field, not a label: all 64 digits selectable without widening the pane.
+        self.sha_field = QLineEdit(m.sha256)
+        self.sha_field.setReadOnly(True)
+        self.sha_field.setFrame(False)
+        self.sha_field.setCursorPosition(0)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
-        mono.setPointSizeF(self.sha_label.font().pointSizeF() * 0.9)
-        self.sha_label.setFont(mono)
-        self.sha_label.setWordWrap(False)
-        self.sha_label.setToolTip("SHA-256 of the original file's bytes")
+        mono.setPointSizeF(self.sha_field.font().pointSizeF() * 0.85)
+        self.sha_field.setFont(mono)
+        self.sha_field.setToolTip("SHA-256 of the original file's bytes")
         self.copy_sha_button = QPushButton("Copy")
         self.copy_sha_button.setToolTip("Copy the SHA-256 to the clipboard")
         self.copy_sha_button.clicked.connect(self.copy_sha256)
-        sha_row.addWidget(QLabel("SHA-256"))
-        sha_row.addWidget(self.sha_label, 1)
+        caption = QLabel("SHA-256")
+        caption.setStyleSheet("color: gray")
+        sha_row.addWidget(caption)
+        sha_row.addStretch(1)
         sha_row.addWidget(self.copy_sha_button)
         layout.addLayout(sha_row)
+        layout.addWidget(self.sha_field)
 
         count = len(self.seen_before)
-        heading = f"Seen before ({count})" if count else "Not seen before"
-        layout.addWidget(self._section(heading))
+        layout.addWidget(self._section(f"Seen before ({count})" if count else "Not seen before"))
         self.duplicates = self._build_duplicates()
-        layout.addWidget(self.duplicates, 1)
         if count:
+            layout.addWidget(self.duplicates, 1)
             compare_row = QHBoxLayout()
             hint = QLabel("Double-click a row to compare the two pictures.")
             hint.setStyleSheet("color: gray")
@@ -247,6 +281,12 @@ class MediaViewer(QDialog):
             self.compare_button.clicked.connect(self._compare_selected)
             compare_row.addWidget(self.compare_button)
             layout.addLayout(compare_row)
+        else:
+            self.duplicates.hide()
+            note = QLabel("Nothing in this workspace resembles this picture.")
+            note.setStyleSheet("color: gray")
+            layout.addWidget(note)
+            layout.addStretch(1)
         return page
 
     def _section(self, text: str) -> QLabel:
@@ -263,7 +303,7 @@ class MediaViewer(QDialog):
 
     def _build_duplicates(self) -> QTreeWidget:
         tree = QTreeWidget()
-        tree.setHeaderLabels(["File", "Distance", "First seen", "Under claims"])
+        tree.setHeaderLabels(["Picture, first seen", "Distance", "Under claims"])
         tree.setRootIsDecorated(False)
         tree.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
         tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -272,15 +312,14 @@ class MediaViewer(QDialog):
         for dup in self.seen_before:
             tree.addTopLevelItem(self._duplicate_item(dup, claim_texts))
         header = tree.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
+        for column in (COL_PICTURE, COL_DISTANCE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        tree.setWordWrap(True)
         tree.itemDoubleClicked.connect(lambda item, _column: self.compare_with(item))
         first = tree.topLevelItem(0)
         if first is not None:
             tree.setCurrentItem(first)
-        else:
-            tree.setMaximumHeight(40)
         return tree
 
     def _duplicate_item(self, dup: NearDuplicate, claim_texts: dict[str, str]) -> QTreeWidgetItem:
@@ -295,19 +334,24 @@ class MediaViewer(QDialog):
                 except WorkbenchError:
                     claim_texts[claim_id] = "(claim removed)"
         at = f" at {dup.t_ms / 1000:.1f} s" if dup.t_ms is not None else ""
-        claims = "; ".join(_short(claim_texts[c]) for c in dup.claim_ids) or "none"
-        item = QTreeWidgetItem([name + at, str(dup.distance), format_time(dup.first_seen), claims])
-        item.setData(0, MEDIA_ID_ROLE, dup.media_id)
-        item.setToolTip(0, f"SHA-256 {dup.sha256}")
+        claims = "\n".join(_short(claim_texts[c]) for c in dup.claim_ids) or "none"
+        # Two lines under one thumbnail keep the row narrow enough for the side pane.
+        first_seen = format_time(dup.first_seen)
+        item = QTreeWidgetItem([f"{name}{at}\n{first_seen}", str(dup.distance), claims])
+        item.setData(COL_PICTURE, MEDIA_ID_ROLE, dup.media_id)
+        item.setData(COL_PICTURE, FIRST_SEEN_ROLE, first_seen)
+        item.setToolTip(COL_PICTURE, f"{name}, first seen {first_seen}\nSHA-256 {dup.sha256}")
         item.setToolTip(
-            3, "\n".join(f"{c}: {claim_texts[c]}" for c in dup.claim_ids) or "Under no claim"
+            COL_CLAIMS,
+            "\n".join(f"{c}: {claim_texts[c]}" for c in dup.claim_ids) or "Under no claim",
         )
-        item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
+        item.setData(COL_CLAIMS, CLAIM_IDS_ROLE, dup.claim_ids)
+        item.setTextAlignment(COL_DISTANCE, Qt.AlignmentFlag.AlignCenter)
         thumbnail = self._ws.media.thumbnail_path(dup.sha256)
         if thumbnail is not None:  # a 256-pixel JPEG written at ingest: cheap to read here
             pixmap = QPixmap(str(thumbnail))
             if not pixmap.isNull():
-                item.setIcon(0, QIcon(pixmap))
+                item.setIcon(COL_PICTURE, QIcon(pixmap))
         return item
 
     def _build_all_tags(self) -> QWidget:
@@ -393,7 +437,7 @@ class MediaViewer(QDialog):
 
     def compare_with(self, item: QTreeWidgetItem) -> QWidget | None:
         """Open the compare view: this picture on the left, the duplicate on the right."""
-        other_id = str(item.data(0, MEDIA_ID_ROLE))
+        other_id = str(item.data(COL_PICTURE, MEDIA_ID_ROLE))
         distance = next((d.distance for d in self.seen_before if d.media_id == other_id), None)
         view = open_compare_view(self._ws, self.media.id, other_id, self, distance=distance)
         if view is not None:

@@ -88,6 +88,15 @@ def test_the_difference_of_a_re_encode_is_nearly_black_of_another_picture_not(
     assert same.mode == DIFFERENCE and same.difference_view.has_picture
     assert same.difference_image is not None
     assert mean_level(same.difference_image) < 5
+    # amplified, the re-encoding's faint traces show; the zoom stays where it was
+    same.difference_view.zoom_in()
+    zoom = same.difference_view.zoom
+    shown = same.difference_view.picture_item
+    qtbot.keyClick(same, Qt.Key.Key_A)
+    assert same.amplify_box.isChecked()
+    assert mean_level(shown.pixmap().toImage()) > 4 * mean_level(same.difference_image)
+    assert same.difference_view.zoom == pytest.approx(zoom)
+    assert same.left_view.zoom == pytest.approx(zoom)
 
     peppers = ingest(workspace, NEARDUP / "peppers.jpg")
     other = open_compare(qtbot, workspace, jpg.id, peppers.id)

@@ -12,8 +12,16 @@ from PySide6.QtGui import QGuiApplication, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from ui.claims_model import format_time
 from ui.compare_view import CompareView
-from ui.media_viewer import MediaViewer, open_media_viewer
+from ui.media_viewer import (
+    CLAIM_IDS_ROLE,
+    COL_CLAIMS,
+    COL_DISTANCE,
+    COL_PICTURE,
+    MediaViewer,
+    open_media_viewer,
+)
 from workbench.views import ClaimView, MediaView
 from workbench.workspace import Workspace
 
@@ -85,7 +93,7 @@ def test_copy_puts_the_sha256_on_the_clipboard(qtbot: QtBot, workspace: Workspac
     QGuiApplication.clipboard().clear()
     qtbot.mouseClick(viewer.copy_sha_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == media.sha256
-    assert viewer.sha_label.text() == media.sha256
+    assert viewer.sha_field.text() == media.sha256
 
 
 def test_zoom_in_out_and_fit_change_the_view(qtbot: QtBot, workspace: Workspace) -> None:
@@ -136,11 +144,12 @@ def test_seen_before_lists_the_duplicate_and_opens_the_compare_view(
     assert tree.topLevelItemCount() == 1  # hopper.png, not peppers
     item = tree.topLevelItem(0)
     assert item is not None
-    assert item.text(0) == "hopper.png"
-    assert item.text(1) == "0"
-    assert item.text(2)  # first seen
-    assert "Convoy of reinforcements" in item.text(3)
-    assert convoy.id in item.toolTip(3)
+    first_seen = format_time(earlier.acquired_at)
+    assert item.text(COL_PICTURE) == f"hopper.png\n{first_seen}"
+    assert item.text(COL_DISTANCE) == "0"
+    assert "Convoy of reinforcements" in item.text(COL_CLAIMS)
+    assert convoy.id in item.toolTip(COL_CLAIMS)
+    assert item.data(COL_CLAIMS, CLAIM_IDS_ROLE) == (convoy.id,)
     assert not item.icon(0).isNull()  # the thumbnail
 
     SCREENSHOT.parent.mkdir(exist_ok=True)

@@ -11,7 +11,13 @@ from PIL.JpegImagePlugin import JpegImageFile
 
 from workbench.analysis import upright_picture
 from workbench.errors import AnalysisError
-from workbench.pictures import difference_picture, display_picture, mean_level, media_picture
+from workbench.pictures import (
+    amplify,
+    difference_picture,
+    display_picture,
+    mean_level,
+    media_picture,
+)
 from workbench.workspace import Workspace
 
 
@@ -113,3 +119,14 @@ def test_a_picture_of_a_stored_media_is_its_original(workspace: Workspace, data:
     (result,) = workspace.media.ingest([data / "exif" / "canon_hdr_NO.jpg"])
     assert result.media is not None
     assert media_picture(workspace.media, result.media, max_side=512).size == (384, 512)
+
+
+def test_amplify_brightens_faint_differences_and_clips(data: Path) -> None:
+    jpg = display_picture(data / "neardup" / "hopper.jpg")
+    png = display_picture(data / "neardup" / "hopper.png")
+    faint = difference_picture(jpg, png)
+    strong = amplify(faint, 8)
+    assert strong.size == faint.size and strong.mode == "RGB"
+    assert mean_level(strong) > 4 * mean_level(faint)
+    white = amplify(Image.new("RGB", (2, 2), (200, 10, 0)), 8)
+    assert white.getpixel((0, 0)) == (255, 80, 0)
