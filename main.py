@@ -7,6 +7,7 @@ runs the event loop. Nothing else creates services or holds a global application
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -73,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         window = MainWindow(workspace)
         sys.excepthook = report_unexpected(window)
         window.show()
+        # What is alive now (Qt bindings, numpy, SQLAlchemy, the index) lives all session:
+        # keep it out of the cyclic collector's full passes, which otherwise hold the
+        # interpreter for ~100 ms at a time during long imports (bench/bench_ui_stall.py).
+        gc.freeze()
         return app.exec()
     finally:
         sys.excepthook = sys.__excepthook__

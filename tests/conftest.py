@@ -56,8 +56,9 @@ def no_leaked_threads() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _no_user_workspace(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test may touch the real user's default workspace."""
+    """No test may touch the real user's default workspace or settings."""
     monkeypatch.setenv("WORKBENCH_WORKSPACE", str(tmp_path / "default-workspace"))
+    monkeypatch.setenv("WORKBENCH_SETTINGS", str(tmp_path / "settings.json"))
     monkeypatch.setenv("WORKBENCH_ANALYST", "tester")
 
 
