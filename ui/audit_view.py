@@ -60,7 +60,7 @@ def audit_rows(
                     when,
                     entry.actor,
                     entry.action,
-                    field.replace("_", " "),
+                    field.removesuffix("_id").replace("_", " "),
                     format_value(names.get(before, before) if isinstance(before, str) else before),
                     format_value(names.get(after, after) if isinstance(after, str) else after),
                 )
@@ -95,16 +95,14 @@ class AuditDialog(QDialog):
         self.entries.setAlternatingRowColors(True)
         self.entries.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        previous = None
-        for row in audit_rows(entries, names):
-            same_entry = previous is not None and row[:3] == previous[:3]
-            shown = ["", "", "", *row[3:]] if same_entry else list(row)
-            item = QTreeWidgetItem([_elided(cell) for cell in shown])
-            for column, cell in enumerate(row):
-                item.setToolTip(column, cell)
-                item.setData(column, Qt.ItemDataRole.UserRole, cell)
-            self.entries.addTopLevelItem(item)
-            previous = row
+        for entry in entries:  # the first row of an entry says when, who and what
+            for number, row in enumerate(audit_rows([entry], names)):
+                shown = ["", "", "", *row[3:]] if number else list(row)
+                item = QTreeWidgetItem([_elided(cell) for cell in shown])
+                for column, cell in enumerate(row):
+                    item.setToolTip(column, cell)
+                    item.setData(column, Qt.ItemDataRole.UserRole, cell)
+                self.entries.addTopLevelItem(item)
         for column in range(4):
             self.entries.resizeColumnToContents(column)
         self.entries.setColumnWidth(4, 220)

@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        for action, word in ((self.undo_action, "Undo"), (self.redo_action, "Redo")):
+            action.setIconText(word)  # the toolbar's word; the menu names the step
         self.new_claim_action = self._action(
             "&New claim…", "Ctrl+N", self.new_claim, "Log a new claim"
         )
