@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -193,3 +193,12 @@ def test_a_missing_original_says_so_instead_of_a_picture(
     qtbot.waitUntil(lambda: viewer.is_loaded, timeout=10_000)
     assert viewer.picture_error is not None and "missing" in viewer.picture_error
     assert "missing" in viewer.view.message
+
+
+def test_closing_before_the_picture_arrives_is_harmless(qtbot: QtBot, workspace: Workspace) -> None:
+    media = ingest(workspace, EXIF / "iphone_hdr_NO.jpg")
+    viewer = open_media_viewer(workspace, media.id)
+    assert viewer is not None and viewer.view.message.startswith("Loading")
+    viewer.close()  # deleted on close; the decode finishes with nobody to tell
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    qtbot.wait(50)
