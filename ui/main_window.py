@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         self._shown: ClaimView | None = None  # the claim in the detail pane, as read
         self.history = ClaimHistory(workspace.claims, self)
         self.history.claim_changed.connect(self._claim_changed)
-        self.history.failed.connect(lambda title, error: show_error(self, title, error))
+        self.history.failed.connect(self._history_refused)
 
         self.setWindowTitle(f"Claim workbench — {workspace.location.folder}")
         self.claims_model = ClaimsModel(workspace.claims.find, self)
@@ -268,6 +268,11 @@ class MainWindow(QMainWindow):
             show_error(self, "Cannot list the claims", exc)
         self.select_claim(claim_id)
 
+    def _history_refused(self, title: str, error: BaseException) -> None:
+        """An undo or redo the domain refused (somebody else changed the claim)."""
+        show_error(self, title, error)
+        self.refresh_claims()  # show what the claim is now
+
     # -- editing and deciding ------------------------------------------------------------
 
     def new_claim(self) -> ClaimEditor | None:
@@ -303,7 +308,9 @@ class MainWindow(QMainWindow):
         """Ctrl+1/2/3: the verdict on the claim as the detail pane shows it."""
         if self._shown is None:
             return None
-        self.verdict_dialog = decide(self, self.history, self._shown, status)
+        self.verdict_dialog = decide(
+            self, self.history, self._shown, status, on_refused=self.refresh_claims
+        )
         return self.verdict_dialog
 
     def _audit_closed(self, dialog: QDialog) -> None:

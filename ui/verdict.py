@@ -99,11 +99,13 @@ def decide(
     status: str,
     on_done: Callable[[ClaimView], None] | None = None,
     expected_version: int | None = None,
+    on_refused: Callable[[], None] | None = None,
 ) -> VerdictDialog | None:
     """Set ``claim``'s status, asking for the rationale first where one is needed.
 
     Returns the dialog when one was opened (window-modal, ``open()``: nothing blocks);
-    ``on_done`` gets the decided claim. Refusals are shown as messages.
+    ``on_done`` gets the decided claim. Refusals are shown as messages, then
+    ``on_refused`` runs (e.g. to re-read a claim somebody else changed).
     """
 
     def apply(rationale: str) -> None:
@@ -111,6 +113,8 @@ def decide(
             view = history.set_status(claim, status, rationale, expected_version)
         except WorkbenchError as exc:
             show_error(parent, "The verdict was not saved", exc)
+            if on_refused is not None:
+                on_refused()
             return
         if on_done is not None:
             on_done(view)

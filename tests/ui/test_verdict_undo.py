@@ -271,3 +271,28 @@ def test_claim_actions_follow_the_selection(
     assert window.redo_action.shortcut().toString() == "Ctrl+Shift+Z"
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus[:3] == ["&File", "&Edit", "&Claim"]
+
+
+def test_a_verdict_on_a_claim_changed_meanwhile_is_refused_then_works_on_the_fresh_one(
+    qtbot: QtBot, window: MainWindow, workspace: Workspace, sarwan_claims: list[ClaimView]
+) -> None:
+    checkpoint = sarwan_claims[0]
+    window.select_claim(checkpoint.id)
+    workspace.claims.update(checkpoint.id, notes="a colleague's note")  # not yet on screen
+    press(qtbot, window, Qt.Key.Key_3)
+    dialog = verdict_dialog(qtbot, window)
+    qtbot.keyClicks(dialog.rationale_edit, "Old footage")
+    dialog.ok_button.click()
+
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert [b.windowTitle() for b in boxes] == ["The verdict was not saved"]
+    assert workspace.claims.get(checkpoint.id).status == "unconfirmed"
+    assert "a colleague's note" in window.detail.toPlainText()  # re-read after the refusal
+    boxes[0].close()
+
+    second = window.decide_selected("refuted")
+    assert second is not None
+    second.rationale_edit.setPlainText("Old footage")
+    second.ok_button.click()
+    claim = workspace.claims.get(checkpoint.id)
+    assert (claim.status, claim.notes) == ("refuted", "a colleague's note")
