@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -301,6 +302,9 @@ class ClaimEditor(QDialog):
         self.save_button: QPushButton = save
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.save_button.setToolTip("Save (Ctrl+S or Ctrl+Enter)")
+        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addWidget(self.problem)
@@ -532,6 +536,30 @@ class ClaimEditor(QDialog):
         box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
         reload_button.clicked.connect(self.reload)
         box.open()
+
+    def has_changes(self) -> bool:
+        return self.values() != self._loaded or self.source_combo.currentData() == NEW_SOURCE
+
+    def reject(self) -> None:
+        """Cancel or Escape: typed changes are dropped only once the analyst says so."""
+        if not self.has_changes():
+            super().reject()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Discard changes?",
+            "You changed this claim but did not save it.",
+            parent=self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        discard.clicked.connect(self.discard)
+        box.open()
+
+    def discard(self) -> None:
+        """Close without saving what was typed."""
+        super().reject()
 
     def reload(self) -> None:
         """Read the claim again, dropping what was typed."""

@@ -32,6 +32,8 @@ def window(qtbot: QtBot, workspace: Workspace, sarwan_claims: list[ClaimView]) -
 
 
 def open_editor(qtbot: QtBot, window: MainWindow, claim_id: str | None) -> ClaimEditor:
+    window.activateWindow()  # the shortcuts are the window's: it must have the keyboard
+    qtbot.waitUntil(window.isActiveWindow)
     if claim_id is None:
         qtbot.keyClick(window.claims_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     else:
@@ -300,3 +302,36 @@ def test_sources_are_listed_and_created_by_the_service(
     with pytest.raises(ValidationError) as refused:
         workspace.claims.create_source("web", "  ")
     assert refused.value.field == "source handle"
+
+
+def test_escape_asks_before_dropping_typed_changes_and_ctrl_s_saves(
+    qtbot: QtBot, window: MainWindow, workspace: Workspace, sarwan_claims: list[ClaimView]
+) -> None:
+    checkpoint = sarwan_claims[0]
+    untouched = open_editor(qtbot, window, checkpoint.id)
+    qtbot.keyClick(untouched, Qt.Key.Key_Escape)  # nothing typed: closes at once
+    assert not untouched.isVisible()
+
+    editor = open_editor(qtbot, window, checkpoint.id)
+    retype(qtbot, editor.place_edit, "Sarwan, north of Aleppo")
+    qtbot.keyClick(editor.place_edit, Qt.Key.Key_Escape)
+    [box] = [b for b in editor.findChildren(QMessageBox) if b.isVisible()]
+    assert box.windowTitle() == "Discard changes?"
+    [keep] = [b for b in box.buttons() if b.text() == "Keep editing"]
+    keep.click()
+    assert editor.isVisible()
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+
+    qtbot.keyClick(editor.place_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not editor.isVisible()
+    assert workspace.claims.get(checkpoint.id).place_name == "Sarwan, north of Aleppo"
+
+    third = open_editor(qtbot, window, checkpoint.id)
+    retype(qtbot, third.place_edit, "typed by mistake")
+    third.reject()
+    [box] = [b for b in third.findChildren(QMessageBox) if b.isVisible()]
+    [discard] = [b for b in box.buttons() if b.text() == "Discard changes"]
+    discard.click()
+    assert not third.isVisible()
+    assert workspace.claims.get(checkpoint.id).place_name == "Sarwan, north of Aleppo"
