@@ -218,6 +218,7 @@ class ClaimEditor(QDialog):
         self._claim: ClaimView | None = claims.get(claim_id) if claim_id else None
         self._guessed_handle = ""  # what the URL last suggested, while not edited by hand
         self._guessed_source: str | None = None
+        self._loading = False
         self._build()
         self._load()
 
@@ -382,6 +383,7 @@ class ClaimEditor(QDialog):
 
     def _load(self) -> None:
         c = self._claim
+        self._loading = True  # showing the stored URL must not pick a source for it
         self._fill_sources(c.source.id if c and c.source else None)
         local_offset = offset_minutes(datetime.now().astimezone())
         if c is None:
@@ -398,11 +400,12 @@ class ClaimEditor(QDialog):
             self.posted.set_value(c.posted_at, local_offset)
             self.observed.set_value(c.observed_at, local_offset)
             self.place_edit.setText(c.place_name)
-            self.latitude_edit.setText("" if c.latitude is None else f"{c.latitude:g}")
-            self.longitude_edit.setText("" if c.longitude is None else f"{c.longitude:g}")
+            self.latitude_edit.setText("" if c.latitude is None else str(c.latitude))
+            self.longitude_edit.setText("" if c.longitude is None else str(c.longitude))
             self.actors_edit.setText(", ".join(c.actors))
             self.tags_edit.setText(", ".join(c.tags))
             self.credibility_combo.setCurrentIndex(self.credibility_combo.findData(c.credibility))
+        self._loading = False
         self._show_verdict()
         self._loaded = self.values()
         self.text_edit.setFocus()
@@ -604,6 +607,8 @@ class ClaimEditor(QDialog):
             self.handle_edit.setText(handle)
             self._guessed_handle = handle
         current = self.source_combo.currentData()
+        if self._loading:
+            return
         if current is None or current == self._guessed_source:
             known = self.source_combo.findText(
                 f"{handle} ({platform}) — ", Qt.MatchFlag.MatchStartsWith

@@ -335,3 +335,22 @@ def test_escape_asks_before_dropping_typed_changes_and_ctrl_s_saves(
     discard.click()
     assert not third.isVisible()
     assert workspace.claims.get(checkpoint.id).place_name == "Sarwan, north of Aleppo"
+
+
+def test_opening_a_claim_shows_what_is_stored_and_guesses_nothing(
+    qtbot: QtBot, window: MainWindow, workspace: Workspace, sarwan_claims: list[ClaimView]
+) -> None:
+    claim = workspace.claims.create(
+        "Map-reading photo",
+        post_url="https://t.me/group_feed/99",  # a known account, but no source chosen
+        latitude=36.511349,
+        longitude=37.135217,
+    )
+    window.refresh_claims()
+    editor = open_editor(qtbot, window, claim.id)
+    assert editor.source_combo.currentText() == "— no source —"
+    assert editor.url_platform.text() == "telegram"
+    assert editor.latitude_edit.text() == "36.511349"  # every digit, not a rounding
+    assert not editor.has_changes()
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert not editor.isVisible()
