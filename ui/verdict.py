@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -65,6 +66,7 @@ class VerdictDialog(QDialog):
         assert ok is not None
         self.ok_button: QPushButton = ok
         self.ok_button.setText(f"Mark {status}")
+        self.ok_button.setToolTip("Ctrl+Enter")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.hint = QLabel("A rationale is required.")
@@ -75,6 +77,8 @@ class VerdictDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
         self.rationale_edit.textChanged.connect(self._update_ok)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # Enter alone starts a new line
+            QShortcut(QKeySequence(keys), self, self.accept)
         self._update_ok()
         self.rationale_edit.setFocus()
         self.resize(480, 240)

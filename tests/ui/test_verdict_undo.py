@@ -113,7 +113,9 @@ def test_undoing_a_refutation_restores_the_confirmation_and_its_rationale(
     dialog = verdict_dialog(qtbot, window)
     assert dialog.rationale() == ""  # a new verdict starts from nothing
     qtbot.keyClicks(dialog.rationale_edit, "The convoy video was posted in 2014")
-    dialog.ok_button.click()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog.rationale_edit, Qt.Key.Key_Return, CTRL)  # Ctrl+Enter: OK
     assert workspace.claims.get(convoy.id).status == "refuted"
 
     window.undo_action.trigger()
