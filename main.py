@@ -9,16 +9,19 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ui.main_window import MainWindow
 from ui.messages import error_message, show_error
+from workbench.settings import Settings, SettingsError
 from workbench.workspace import ENV_WORKSPACE, Workspace, resolve_workspace_dir
 
 APP_TITLE = "Claim workbench"
@@ -61,27 +64,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName(APP_TITLE)
     app.setWindowIcon(QIcon(str(ICON)))
     args = parse_args(app.arguments()[1:])
-    folder = resolve_workspace_dir(args.workspace)
+    settings = Settings.load()
+    chosen = args.workspace or os.environ.get(ENV_WORKSPACE) or settings.last_workspace
+    folder = resolve_workspace_dir(chosen)
+    while True:  # again when the analyst switches workspace in Settings
+        try:
+            workspace = Workspace.open(folder, analyst=args.analyst or settings.analyst)
+        except Exception as exc:  # a bad folder, unreadable settings, an unreachable server
+            log.error("cannot open workspace %s", folder, exc_info=exc)
+            QMessageBox.critical(
+                None, APP_TITLE, f"Cannot open the workspace {folder}:\n\n{error_message(exc)}"
+            )
+            return 1
+        remember(settings, workspace.location.folder)
+        try:
+            window = MainWindow(workspace, settings=settings)
+            sys.excepthook = report_unexpected(window)
+            window.show()
+            QTimer.singleShot(0, window.offer_sample)  # first run: offer the sample case
+            # What is alive now (Qt bindings, numpy, SQLAlchemy, the index) lives all
+            # session: keep it out of the cyclic collector's full passes, which otherwise
+            # hold the interpreter ~100 ms at a time during long imports
+            # (bench/bench_ui_stall.py).
+            gc.freeze()
+            code = app.exec()
+        finally:
+            sys.excepthook = sys.__excepthook__
+            workspace.close()
+        if window.switch_to is None:
+            return code
+        folder = window.switch_to
+
+
+def remember(settings: Settings, folder: Path) -> None:
+    settings.remember_workspace(folder)
     try:
-        workspace = Workspace.open(folder, analyst=args.analyst)
-    except Exception as exc:  # a bad folder, unreadable settings, an unreachable server
-        log.error("cannot open workspace %s", folder, exc_info=exc)
-        QMessageBox.critical(
-            None, APP_TITLE, f"Cannot open the workspace {folder}:\n\n{error_message(exc)}"
-        )
-        return 1
-    try:
-        window = MainWindow(workspace)
-        sys.excepthook = report_unexpected(window)
-        window.show()
-        # What is alive now (Qt bindings, numpy, SQLAlchemy, the index) lives all session:
-        # keep it out of the cyclic collector's full passes, which otherwise hold the
-        # interpreter for ~100 ms at a time during long imports (bench/bench_ui_stall.py).
-        gc.freeze()
-        return app.exec()
-    finally:
-        sys.excepthook = sys.__excepthook__
-        workspace.close()
+        settings.save()
+    except SettingsError as exc:  # the work goes on; only the recent list is not kept
+        log.warning("%s", exc)
 
 
 if __name__ == "__main__":

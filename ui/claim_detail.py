@@ -10,7 +10,8 @@ import dataclasses
 from html import escape
 from pathlib import Path
 
-from PySide6.QtGui import QImageReader
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImageReader
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ui.claims_model import format_time
@@ -155,8 +156,10 @@ def _seen_before(item: MediaDetail, claim_id: str) -> str:
             for cid, text in seen.claims
         )
         at = f" at {dup.t_ms / 1000:.1f} s" if dup.t_ms is not None else ""
+        compare = f"compare:{item.media.id}:{dup.media_id}"
         lines.append(
-            f"<li><b>{escape(seen.original_name)}</b>{at} — distance {dup.distance}, "
+            f"<li><a href='{compare}'><b>{escape(seen.original_name)}</b></a>{at} — "
+            f"distance {dup.distance}, "
             f"first seen {format_time(dup.first_seen)}, "
             f"{'under ' + where if where else 'under no claim'} "
             f"<span style='color:gray'>({dup.sha256[:12]})</span></li>"
@@ -176,7 +179,8 @@ def _media_block(item: MediaDetail, claim_id: str) -> str:
         facts.insert(1, f"{m.width}×{m.height}")
     if m.duration_ms:
         facts.append(f"{m.duration_ms / 1000:.1f} s")
-    lines = [f"<b>{escape(m.original_name)}</b> — {escape(', '.join(facts))}"]
+    view = f"media:{m.id}"
+    lines = [f"<a href='{view}'><b>{escape(m.original_name)}</b></a> — {escape(', '.join(facts))}"]
     make, model = m.camera_make or "", m.camera_model or ""
     camera = model if make and model.startswith(make) else f"{make} {model}".strip()
     if m.capture_time or camera:
@@ -191,7 +195,7 @@ def _media_block(item: MediaDetail, claim_id: str) -> str:
     width, height = item.thumbnail_size
     if item.thumbnail is not None and width and height:
         src = escape(item.thumbnail.as_uri(), quote=True)
-        thumb = f"<img src='{src}' width='{width}' height='{height}'>"
+        thumb = f"<a href='{view}'><img src='{src}' width='{width}' height='{height}'></a>"
     return (
         "<table cellspacing='0' cellpadding='4'><tr>"
         f"<td valign='top' width='{THUMB_BOX + 8}'>{thumb}</td>"
@@ -213,14 +217,33 @@ def claim_html(detail: ClaimDetail) -> str:
 
 
 class ClaimDetailPane(QTextBrowser):
-    """Read-only view of one claim; ``show_detail(None)`` shows the placeholder."""
+    """Read-only view of one claim; ``show_detail(None)`` shows the placeholder.
+
+    A picture's name or thumbnail asks for the viewer (``media_requested``), a seen-before
+    entry for the compare view (``compare_requested``); web links open in the browser.
+    """
+
+    media_requested = Signal(str)
+    compare_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setOpenExternalLinks(True)
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._follow)
         self.setObjectName("claimDetail")
         self.document().setIndentWidth(18)  # list bullets close to their heading
         self.show_detail(None)
+
+    def _follow(self, url: QUrl) -> None:
+        link = url.toString()
+        kind, _, rest = link.partition(":")
+        if kind == "media":
+            self.media_requested.emit(rest)
+        elif kind == "compare":
+            left, _, right = rest.partition(":")
+            self.compare_requested.emit(left, right)
+        elif url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
 
     def show_detail(self, detail: ClaimDetail | None) -> None:
         self.setHtml(PLACEHOLDER if detail is None else claim_html(detail))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -40,11 +41,16 @@ from ui.claims_model import (
     ClaimsModel,
 )
 from ui.commands import ClaimHistory
+from ui.compare_view import open_compare_view
+from ui.first_run import load_sample_case, offer_sample_case
 from ui.ingest import IngestJob, IngestOutcome, IngestProgress
+from ui.media_viewer import open_media_viewer
 from ui.messages import IngestReportDialog, error_message, show_error
+from ui.settings_dialog import SettingsChoice, SettingsDialog, store_choice
 from ui.tasks import TaskRunner
 from ui.verdict import VERDICTS, VerdictDialog, decide
 from workbench.errors import WorkbenchError
+from workbench.settings import Settings
 from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
@@ -63,9 +69,14 @@ class MainWindow(QMainWindow):
         workspace: Workspace,
         runner: TaskRunner | None = None,
         parent: QWidget | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__(parent)
         self._ws = workspace
+        self._settings = settings or Settings.load()
+        workspace.max_distance = self._settings.duplicate_threshold
+        #: A workspace the analyst chose in Settings: main.py reopens the window on it.
+        self.switch_to: Path | None = None
         self._runner = runner or TaskRunner(self)
         self._job: IngestJob | None = None
         self._closing = False
@@ -86,6 +97,8 @@ class MainWindow(QMainWindow):
         self.claims_view = self._build_table()
         self.detail = ClaimDetailPane()
         self.detail.setAccessibleName("Selected claim")
+        self.detail.media_requested.connect(self.open_media)
+        self.detail.compare_requested.connect(self.open_compare)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.claims_view)
@@ -138,6 +151,12 @@ class MainWindow(QMainWindow):
         self.add_media_action.triggered.connect(self.choose_media)
         file_menu.addAction(self.add_media_action)
         file_menu.addSeparator()
+        self.settings_action = QAction("&Settings…", self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setStatusTip("Analyst name, seen-before threshold, workspaces")
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -185,6 +204,13 @@ class MainWindow(QMainWindow):
         claim_menu.addActions(list(self.verdict_actions.values()))
         claim_menu.addSeparator()
         claim_menu.addAction(self.audit_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.sample_action = QAction("Load the &sample case", self)
+        self.sample_action.setStatusTip(
+            "Claims from the 2015 northern Aleppo reporting, with generated sample pictures"
+        )
+        self.sample_action.triggered.connect(self.load_sample)
+        help_menu.addAction(self.sample_action)
 
         toolbar = QToolBar("Main actions")
         toolbar.setObjectName("mainToolbar")
@@ -202,6 +228,47 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.audit_action)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
+
+    # -- media, settings, sample ---------------------------------------------------------
+
+    def open_media(self, media_id: str) -> None:
+        open_media_viewer(self._ws, media_id, self)
+
+    def open_compare(self, left_id: str, right_id: str) -> None:
+        open_compare_view(self._ws, left_id, right_id, self)
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self._settings, self._ws.location.folder, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.choice()))
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, choice: SettingsChoice) -> None:
+        try:
+            store_choice(self._settings, choice)
+        except WorkbenchError as exc:
+            show_error(self, "Cannot save the settings", exc)
+        self._ws.analyst = choice.analyst  # the services read it on every write
+        self._ws.max_distance = choice.duplicate_threshold
+        self._show_selected_claim()
+        if choice.workspace is not None:  # main.py reopens the window on that folder
+            self.switch_to = choice.workspace
+            self.close()
+
+    def load_sample(self) -> None:
+        load_sample_case(self, self._ws, runner=self._runner, on_loaded=self._sample_loaded)
+
+    def offer_sample(self) -> bool:
+        """On an empty workspace, offer the sample case once (first run)."""
+        return offer_sample_case(
+            self, self._ws, self._settings, runner=self._runner, on_loaded=self._sample_loaded
+        )
+
+    def _sample_loaded(self, _case_id: str | None, error: BaseException | None) -> None:
+        if error is not None:
+            show_error(self, "Cannot load the sample case", error)
+        self.refresh_claims()
 
     # -- claims --------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from storage.schema import Claim, ClaimMedia, Media, MediaHash
 from workbench import audit, fields
 from workbench.analysis import Analysis, analyse_file
 from workbench.errors import AnalysisError, NotFoundError, WorkbenchError
-from workbench.matching import DEFAULT_MAX_DISTANCE, Hit, to_signed, to_unsigned
+from workbench.matching import Hit, to_signed, to_unsigned
 from workbench.views import IngestResult, IngestStatus, MatchResult, MediaView, NearDuplicate
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ class MediaService:
         *,
         claim_id: str | None = None,
         role: str = "claim_media",
-        max_distance: int = DEFAULT_MAX_DISTANCE,
+        max_distance: int | None = None,
         progress: Progress | None = None,
         should_cancel: ShouldCancel | None = None,
     ) -> list[IngestResult]:
@@ -196,7 +196,7 @@ class MediaService:
         staged: Path | None,
         claim_id: uuid.UUID | None,
         role: str,
-        max_distance: int,
+        max_distance: int | None,
     ) -> IngestResult:
         ws = self._ws
         existing = self._stored_id(analysis.sha256)
@@ -293,7 +293,7 @@ class MediaService:
     def match(
         self,
         paths: Iterable[str | os.PathLike[str]],
-        max_distance: int = DEFAULT_MAX_DISTANCE,
+        max_distance: int | None = None,
         should_cancel: ShouldCancel | None = None,
     ) -> list[MatchResult]:
         """What in the library each file resembles. Nothing is stored."""
@@ -306,7 +306,7 @@ class MediaService:
         return out
 
     def near_duplicates(
-        self, media_id: str, max_distance: int = DEFAULT_MAX_DISTANCE
+        self, media_id: str, max_distance: int | None = None
     ) -> tuple[NearDuplicate, ...]:
         """Stored media that resemble stored media ``media_id`` (not itself)."""
         with self._ws.db.read() as session:
@@ -316,13 +316,19 @@ class MediaService:
                 )
             ).all()
         hashes = [(algorithm, to_unsigned(value)) for algorithm, value in rows]
-        return self._describe(self._ws.index.nearest(hashes, max_distance, exclude=media_id))
+        return self._describe(
+            self._ws.index.nearest(hashes, self._limit(max_distance), exclude=media_id)
+        )
 
     def _near(
-        self, analysis: Analysis, max_distance: int, exclude: str | None = None
+        self, analysis: Analysis, max_distance: int | None, exclude: str | None = None
     ) -> tuple[NearDuplicate, ...]:
         hashes = [(h.algorithm, h.value) for h in analysis.hashes]
-        return self._describe(self._ws.index.nearest(hashes, max_distance, exclude))
+        return self._describe(self._ws.index.nearest(hashes, self._limit(max_distance), exclude))
+
+    def _limit(self, max_distance: int | None) -> int:
+        """An explicit distance, else the workspace's (the analyst's setting)."""
+        return self._ws.max_distance if max_distance is None else max_distance
 
     def _describe(self, hits: list[Hit]) -> tuple[NearDuplicate, ...]:
         if not hits:

@@ -26,7 +26,7 @@ from storage.schema import Media, MediaHash
 from workbench.claims import ClaimService
 from workbench.errors import WorkbenchError
 from workbench.ingest import MediaService
-from workbench.matching import NO_TIME, HashIndex, id_array
+from workbench.matching import DEFAULT_MAX_DISTANCE, NO_TIME, HashIndex, id_array
 from workbench.verify import Verifier
 
 APP_NAME = "claim-workbench"
@@ -99,6 +99,8 @@ class Workspace:
     def __init__(self, location: Location, analyst: str | None = None) -> None:
         self.location = location
         self.analyst = analyst or default_analyst()
+        #: "Seen before" distance for every query that does not name one (a setting).
+        self.max_distance = DEFAULT_MAX_DISTANCE
         location.folder.mkdir(parents=True, exist_ok=True)
         self.db = Database(location.database_url)
         self.store = MediaStore(location.media_dir)

@@ -182,3 +182,17 @@ def test_an_unexpected_decoder_failure_is_one_files_error(
     assert results[0].status is IngestStatus.ERROR
     assert results[0].error == "cannot analyse file: TypeError: decoder bug"
     assert results[1].status is IngestStatus.ADDED
+
+
+def test_the_workspace_threshold_applies_where_no_distance_is_given(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    workspace.media.ingest([DATA / "neardup" / "hopper.png"])
+    forwarded = tmp_path / "forwarded.jpg"
+    with Image.open(DATA / "neardup" / "hopper.png") as im:
+        im.convert("RGB").resize((40, 40)).save(forwarded, quality=15)
+    [near] = workspace.media.match([forwarded])[0].matches
+    assert near.distance > 0
+    workspace.max_distance = near.distance - 1  # the analyst's stricter setting
+    assert workspace.media.match([forwarded])[0].matches == ()
+    assert len(workspace.media.match([forwarded], max_distance=near.distance)[0].matches) == 1

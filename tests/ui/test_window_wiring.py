@@ -1,0 +1,84 @@
+"""The window's doors to the viewer, the compare view, the settings and the sample case."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThreadPool, QUrl
+from pytestqt.qtbot import QtBot
+
+from ui.compare_view import CompareView
+from ui.main_window import MainWindow
+from ui.media_viewer import MediaViewer
+from ui.settings_dialog import SettingsChoice
+from workbench.settings import Settings
+from workbench.views import ClaimView
+from workbench.workspace import Workspace
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, workspace: Workspace, sarwan_claims: list[ClaimView], tmp_path: Path
+) -> MainWindow:
+    settings = Settings.load(tmp_path / "settings.json")
+    win = MainWindow(workspace, settings=settings)
+    qtbot.addWidget(win)
+    return win
+
+
+def test_links_in_the_detail_pane_open_the_viewer_and_the_compare_view(
+    qtbot: QtBot, window: MainWindow, workspace: Workspace, sarwan_claims: list[ClaimView]
+) -> None:
+    claim = sarwan_claims[0]
+    first = workspace.media.ingest([DATA / "neardup" / "hopper.jpg"], claim_id=claim.id)[0]
+    second = workspace.media.ingest([DATA / "neardup" / "hopper.png"], claim_id=claim.id)[0]
+    assert first.media and second.media
+    window.select_claim(claim.id)
+    html = window.detail.toHtml()
+    assert f"media:{first.media.id}" in html
+    assert f"compare:{first.media.id}:{second.media.id}" in html
+    window.detail.anchorClicked.emit(QUrl(f"media:{first.media.id}"))
+    viewers = window.findChildren(MediaViewer)
+    assert len(viewers) == 1 and viewers[0].isVisible()
+    window.detail.anchorClicked.emit(QUrl(f"compare:{first.media.id}:{second.media.id}"))
+    compares = window.findChildren(CompareView)
+    assert len(compares) == 1 and compares[0].isVisible()
+    assert QThreadPool.globalInstance().waitForDone(10_000)  # their pictures arrived
+    qtbot.wait(10)  # and were delivered to the dialogs
+    for dialog in (*viewers, *compares):
+        dialog.close()
+
+
+def test_settings_change_the_analyst_and_the_threshold(
+    window: MainWindow, workspace: Workspace, tmp_path: Path, sarwan_claims: list[ClaimView]
+) -> None:
+    window.apply_settings(SettingsChoice(analyst="Rana", duplicate_threshold=4))
+    assert (workspace.analyst, workspace.max_distance) == ("Rana", 4)
+    saved = json.loads((tmp_path / "settings.json").read_text())
+    assert saved["analyst"] == "Rana" and saved["duplicate_threshold"] == 4
+    workspace.claims.set_status(sarwan_claims[0].id, "confirmed", "geolocated")
+    assert workspace.claims.get(sarwan_claims[0].id).decided_by == "Rana"
+    reopened = MainWindow(workspace, settings=Settings.load(tmp_path / "settings.json"))
+    assert workspace.max_distance == 4
+    reopened.close()
+
+
+def test_choosing_another_workspace_asks_main_to_reopen(window: MainWindow, tmp_path: Path) -> None:
+    window.show()
+    other = tmp_path / "other-workspace"
+    window.apply_settings(SettingsChoice(analyst="Rana", duplicate_threshold=10, workspace=other))
+    assert window.switch_to == other and not window.isVisible()
+
+
+def test_the_sample_case_loads_from_the_help_menu(
+    qtbot: QtBot, window: MainWindow, workspace: Workspace
+) -> None:
+    before = window.claims_model.rowCount()
+    window.sample_action.trigger()
+    qtbot.waitUntil(lambda: window.claims_model.rowCount() > before, timeout=60_000)
+    cases = {c.case_name for c in workspace.claims.find()}
+    assert any(name and name.startswith("Sample") for name in cases)
