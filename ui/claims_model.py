@@ -1,60 +1,42 @@
-"""The claims table: one light row per claim, fetched from the claim service.
+"""The claims table: the ids of the matching claims, and their rows fetched as shown.
 
-The model keeps only what the table shows (``ClaimRow``), never the service's full views
-and never ORM objects; the detail pane asks the service for the rest by id
-(``CLAIM_ID_ROLE``). ``refresh()`` re-reads the rows after anything changed.
+The model holds the list of claim ids that match the current ``ClaimQuery`` (one quick
+query to the search service) and asks for the light rows (``ClaimRow``) of a page only
+when the view shows it, keeping a few pages. A workspace of 100,000 claims therefore
+costs the window one id list, never 100,000 rows. Sorting is done by the database
+(``sort``), not by a proxy model that would have to read every row.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from workbench.views import ClaimView
+from workbench.search import ClaimQuery, ClaimRow, ClaimSearch
 
 COL_STATUS, COL_POSTED, COL_SOURCE, COL_TEXT, COL_MEDIA = range(5)
 HEADERS = ("Status", "Posted", "Source", "Claim", "Media")
+#: The columns the database can order by, and how.
+SORTABLE = {COL_STATUS: "status", COL_POSTED: "posted_at"}
+DEFAULT_ORDER = "created_at asc"  # as logged
+PAGE = 200
+PAGES_KEPT = 16
 
 #: The claim's id (``str``) for any cell of its row.
 CLAIM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-#: A value that sorts the column sensibly (ISO time, lower-case text, count).
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+#: Whether any of the claim's pictures was seen before (``bool``).
+SEEN_BEFORE_ROLE = Qt.ItemDataRole.UserRole + 2
+SEEN_BADGE = "◆ seen before"
 
 #: Verdict colours: green and red that stay readable on light and dark palettes.
 STATUS_COLOURS = {"confirmed": QColor("#1b7f3b"), "refuted": QColor("#b3261e")}
+SEEN_COLOUR = QColor("#b06000")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-FetchClaims = Callable[[], Sequence[ClaimView]]
-
-
-@dataclasses.dataclass(frozen=True)
-class ClaimRow:
-    id: str
-    status: str
-    posted_at: datetime | None
-    source: str
-    text: str
-    media_count: int
-
-    @classmethod
-    def of(cls, view: ClaimView) -> ClaimRow:
-        source = ""
-        if view.source is not None:
-            name = view.source.display_name or view.source.handle
-            source = f"{name} ({view.source.platform})" if view.source.platform else name
-        return cls(
-            id=view.id,
-            status=view.status,
-            posted_at=view.posted_at,
-            source=source,
-            text=" ".join(view.text.split()),  # one line in the table
-            media_count=len(view.media),
-        )
 
 
 def format_time(value: datetime | None) -> str:
@@ -67,35 +49,68 @@ def format_time(value: datetime | None) -> str:
 
 
 class ClaimsModel(QAbstractTableModel):
-    """Claims as table rows. ``fetch`` returns the claims to show, e.g.
-    ``workspace.claims.find`` (or a lambda that applies the current filters)."""
-
-    def __init__(self, fetch: FetchClaims, parent: Any = None) -> None:
+    def __init__(self, search: ClaimSearch, parent: Any = None) -> None:
         super().__init__(parent)
-        self._fetch = fetch
-        self._rows: list[ClaimRow] = []
+        self._search = search
+        self._query = ClaimQuery()
+        self._order = DEFAULT_ORDER
+        self._ids: list[str] = []
+        self._pages: OrderedDict[int, list[ClaimRow | None]] = OrderedDict()
+
+    @property
+    def query(self) -> ClaimQuery:
+        return self._query
+
+    def set_query(self, query: ClaimQuery) -> None:
+        self._query = query
+        self.refresh()
 
     def refresh(self) -> None:
-        rows = [ClaimRow.of(view) for view in self._fetch()]
+        """Re-read which claims match (after a change, a new query or a new order)."""
+        ids = self._search.ids(self._query, self._order)
         self.beginResetModel()
-        self._rows = rows
+        self._ids = ids
+        self._pages.clear()
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORTABLE.get(column)
+        if key is None:
+            self._order = DEFAULT_ORDER
+        else:
+            self._order = f"{key} {'asc' if order == Qt.SortOrder.AscendingOrder else 'desc'}"
+        self.refresh()
+
+    def row(self, number: int) -> ClaimRow | None:
+        """The row for line ``number``, from a page fetched on first use."""
+        page, offset = divmod(number, PAGE)
+        rows = self._pages.get(page)
+        if rows is None:
+            ids = self._ids[page * PAGE : (page + 1) * PAGE]
+            found = {r.id: r for r in self._search.rows(ids)}
+            rows = [found.get(claim_id) for claim_id in ids]  # None: removed meanwhile
+            self._pages[page] = rows
+            while len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        return rows[offset]
 
     # -- lookups -------------------------------------------------------------------------
 
     def claim_id(self, row: int) -> str:
-        return self._rows[row].id
+        return self._ids[row]
 
     def row_of(self, claim_id: str) -> int | None:
-        for number, row in enumerate(self._rows):
-            if row.id == claim_id:
-                return number
-        return None
+        try:
+            return self._ids.index(claim_id)
+        except ValueError:
+            return None
 
     # -- the Qt model contract -----------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
@@ -115,20 +130,28 @@ class ClaimsModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        row, column = self._rows[index.row()], index.column()
+        if role == CLAIM_ID_ROLE:
+            return self._ids[index.row()]
+        row, column = self.row(index.row()), index.column()
+        if row is None:
+            return (
+                "(removed)" if role == Qt.ItemDataRole.DisplayRole and column == COL_TEXT else None
+            )
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
-        if role == CLAIM_ID_ROLE:
-            return row.id
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
+        if role == SEEN_BEFORE_ROLE:
+            return row.seen_before
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_TEXT:
             return row.text
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_MEDIA and row.seen_before:
+            return "A picture of this claim was seen before, under another claim or file"
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
             colour = STATUS_COLOURS.get(row.status)
             return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_MEDIA and row.seen_before:
+            return QBrush(SEEN_COLOUR)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_MEDIA:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -140,17 +163,10 @@ class ClaimsModel(QAbstractTableModel):
         if column == COL_POSTED:
             return format_time(row.posted_at)
         if column == COL_SOURCE:
-            return row.source
+            return f"{row.source} · {row.reliability}" if row.reliability else row.source
         if column == COL_TEXT:
             return row.text
         if column == COL_MEDIA:
-            return str(row.media_count) if row.media_count else ""
+            count = str(row.media_count) if row.media_count else ""
+            return f"{SEEN_BADGE}  {count}" if row.seen_before else count
         return None
-
-    @staticmethod
-    def _sort_key(row: ClaimRow, column: int) -> Any:
-        if column == COL_POSTED:
-            return row.posted_at.isoformat() if row.posted_at else ""
-        if column == COL_MEDIA:
-            return row.media_count
-        return str(ClaimsModel._display(row, column)).casefold()

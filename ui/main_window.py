@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -37,11 +38,11 @@ from ui.claims_model import (
     COL_SOURCE,
     COL_STATUS,
     COL_TEXT,
-    SORT_ROLE,
     ClaimsModel,
 )
 from ui.commands import ClaimHistory
 from ui.compare_view import open_compare_view
+from ui.filter_bar import FilterBar
 from ui.first_run import load_sample_case, offer_sample_case
 from ui.ingest import IngestJob, IngestOutcome, IngestProgress
 from ui.media_viewer import open_media_viewer
@@ -50,6 +51,7 @@ from ui.settings_dialog import SettingsChoice, SettingsDialog, store_choice
 from ui.tasks import TaskRunner
 from ui.verdict import VERDICTS, VerdictDialog, decide
 from workbench.errors import WorkbenchError
+from workbench.search import ClaimSearch
 from workbench.settings import Settings
 from workbench.views import ClaimView
 from workbench.workspace import Workspace
@@ -90,23 +92,30 @@ class MainWindow(QMainWindow):
         self.history.failed.connect(self._history_refused)
 
         self.setWindowTitle(f"Claim workbench — {workspace.location.folder}")
-        self.claims_model = ClaimsModel(workspace.claims.find, self)
-        self._sorted = QSortFilterProxyModel(self)
-        self._sorted.setSourceModel(self.claims_model)
-        self._sorted.setSortRole(SORT_ROLE)
+        self.search = ClaimSearch(workspace)
+        self.claims_model = ClaimsModel(self.search, self)
         self.claims_view = self._build_table()
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self.apply_filters)
         self.detail = ClaimDetailPane()
         self.detail.setAccessibleName("Selected claim")
         self.detail.media_requested.connect(self.open_media)
         self.detail.compare_requested.connect(self.open_compare)
 
+        claims_side = QWidget()
+        column = QVBoxLayout(claims_side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.filter_bar)
+        column.addWidget(self.claims_view)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.claims_view)
+        splitter.addWidget(claims_side)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
+        self.splitter = splitter
 
         self._build_menu()
         self._build_claim_actions()
@@ -120,18 +129,19 @@ class MainWindow(QMainWindow):
         count = self.claims_model.rowCount()
         self.statusBar().showMessage(f"{count} claim{'s' if count != 1 else ''} in this workspace")
         self.resize(1200, 720)
+        splitter.setSizes([720, 480])  # the detail pane needs room for pictures
 
     # -- building ------------------------------------------------------------------------
 
     def _build_table(self) -> QTableView:
         view = QTableView()
-        view.setModel(self._sorted)
+        view.setModel(self.claims_model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setAlternatingRowColors(True)
         view.setWordWrap(False)
         view.setSortingEnabled(True)
-        view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order: as logged
+        view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # as logged; Status, Posted sort
         view.verticalHeader().hide()
         view.setAccessibleName("Claims")
         view.doubleClicked.connect(lambda _index: self.edit_claim())
@@ -196,8 +206,13 @@ class MainWindow(QMainWindow):
         self.audit_action = self._action(
             "Audit &trail…", "Ctrl+H", self.show_audit, "Every change to the selected claim"
         )
+        self.find_action = self._action(
+            "&Find claims", "Ctrl+F", self.focus_search, "Search and filter the claims"
+        )
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
         claim_menu = self.menuBar().addMenu("&Claim")
         claim_menu.addActions([self.new_claim_action, self.edit_claim_action])
         claim_menu.addSeparator()
@@ -283,7 +298,7 @@ class MainWindow(QMainWindow):
         if row is None:
             selection.clearSelection()
         else:
-            index = self._sorted.mapFromSource(self.claims_model.index(row, 0))
+            index = self.claims_model.index(row, 0)
             flags = (
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows
@@ -296,10 +311,26 @@ class MainWindow(QMainWindow):
         """Re-read the claims (after anything changed them), keeping the selection."""
         selected = self.selected_claim_id()
         try:
+            self.filter_bar.set_facets(self.search.facets())
             self.claims_model.refresh()
         except WorkbenchError as exc:
             show_error(self, "Cannot list the claims", exc)
         self.select_claim(selected)
+
+    def focus_search(self) -> None:
+        self.filter_bar.search.setFocus()
+        self.filter_bar.search.selectAll()
+
+    def apply_filters(self) -> None:
+        """The filter bar changed: show the claims that match, keeping the selection."""
+        selected = self.selected_claim_id()
+        try:
+            self.claims_model.set_query(self.filter_bar.query())
+        except WorkbenchError as exc:  # e.g. a date range the search refuses
+            self.statusBar().showMessage(str(exc))
+            return
+        self.select_claim(selected)
+        self.statusBar().showMessage(f"{self.claims_model.rowCount()} matching claims")
 
     def _show_selected_claim(self) -> None:
         claim_id = self.selected_claim_id()
@@ -330,6 +361,7 @@ class MainWindow(QMainWindow):
     def _claim_changed(self, claim_id: str) -> None:
         """After an edit, a verdict, an undo or a redo: re-read, and show that claim."""
         try:
+            self.filter_bar.set_facets(self.search.facets())
             self.claims_model.refresh()
         except WorkbenchError as exc:
             show_error(self, "Cannot list the claims", exc)

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from ui.claims_model import COL_TEXT
 from ui.ingest import IngestOutcome
+from ui.claims_model import SEEN_BADGE
 from ui.main_window import MainWindow
 from ui.messages import IngestReportDialog
 from workbench.views import ClaimView, IngestStatus
@@ -97,9 +98,9 @@ def test_ingest_attaches_media_and_names_what_was_seen_before(
     assert "Seen before:" in detail
     assert "hopper.jpg" in detail
     assert checkpoint.text in detail  # under which claim it was seen
-    # ...and the table counts the media.
+    # ...and the table counts the media, with the seen-before badge.
     model = window.claims_model
-    assert model.data(model.index(model.row_of(convoy.id) or 0, 4)) == "1"
+    assert model.data(model.index(model.row_of(convoy.id) or 0, 4)) == f"{SEEN_BADGE}  1"
 
 
 def test_a_hostile_file_is_reported_once_at_the_end(

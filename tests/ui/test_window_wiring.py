@@ -82,3 +82,32 @@ def test_the_sample_case_loads_from_the_help_menu(
     qtbot.waitUntil(lambda: window.claims_model.rowCount() > before, timeout=60_000)
     cases = {c.case_name for c in workspace.claims.find()}
     assert any(name and name.startswith("Sample") for name in cases)
+
+
+def test_search_as_you_type_and_filters_narrow_the_table(
+    qtbot: QtBot, window: MainWindow, sarwan_claims: list[ClaimView]
+) -> None:
+    checkpoint, convoy, beheadings = sarwan_claims
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.find_action.trigger()
+    qtbot.waitUntil(window.filter_bar.search.hasFocus)
+    qtbot.keyClicks(window.filter_bar.search, "Sarw")
+    model = window.claims_model
+    assert [model.claim_id(r) for r in range(model.rowCount())] == [checkpoint.id]
+    window.filter_bar.search.clear()
+    assert model.rowCount() == 3
+    bar = window.filter_bar
+    bar.status.setCurrentIndex(bar.status.findData("refuted"))
+    assert [model.claim_id(r) for r in range(model.rowCount())] == [beheadings.id]
+    bar.clear()
+    bar.source.setCurrentIndex(bar.source.findText("@other_group (twitter)"))
+    assert [model.claim_id(r) for r in range(model.rowCount())] == [convoy.id]
+    bar.clear()
+    bar.tag.setCurrentIndex(bar.tag.findData("checkpoint"))
+    assert [model.claim_id(r) for r in range(model.rowCount())] == [checkpoint.id]
+    bar.clear()
+    bar.seen_before.setChecked(True)
+    assert model.rowCount() == 0  # no pictures yet
+    assert "0 matching claims" in window.statusBar().currentMessage()
