@@ -10,9 +10,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from ui.claims_model import COL_TEXT
+from ui.claims_model import COL_TEXT, SEEN_BADGE
 from ui.ingest import IngestOutcome
-from ui.claims_model import SEEN_BADGE
 from ui.main_window import MainWindow
 from ui.messages import IngestReportDialog
 from workbench.views import ClaimView, IngestStatus
