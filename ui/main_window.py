@@ -47,9 +47,11 @@ from ui.first_run import load_sample_case, offer_sample_case
 from ui.ingest import IngestJob, IngestOutcome, IngestProgress
 from ui.media_viewer import open_media_viewer
 from ui.messages import IngestReportDialog, error_message, show_error
+from ui.quick_capture import QuickCapture
 from ui.settings_dialog import SettingsChoice, SettingsDialog, store_choice
 from ui.tasks import TaskRunner
 from ui.verdict import VERDICTS, VerdictDialog, decide
+from ui.window_state import restore_window_state, save_window_state
 from workbench.errors import WorkbenchError
 from workbench.search import ClaimSearch
 from workbench.settings import Settings
@@ -130,6 +132,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{count} claim{'s' if count != 1 else ''} in this workspace")
         self.resize(1200, 720)
         splitter.setSizes([720, 480])  # the detail pane needs room for pictures
+        self.quick_capture = QuickCapture(self)  # drops and Ctrl+V, after the detail pane
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.quick_capture.paste_action)
+        restore_window_state(self)  # last: the analyst's layout wins over the defaults
 
     # -- building ------------------------------------------------------------------------
 
@@ -209,7 +215,7 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(
             "&Find claims", "Ctrl+F", self.focus_search, "Search and filter the claims"
         )
-        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu = self.edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
@@ -517,4 +523,5 @@ class MainWindow(QMainWindow):
             self._job.cancel()
             self.statusBar().showMessage("Stopping the import…")
             self._runner.wait_for_done()
+        save_window_state(self)
         super().closeEvent(event)

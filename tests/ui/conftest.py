@@ -59,6 +59,12 @@ def sarwan_claims(workspace: Workspace) -> list[ClaimView]:
 
 
 @pytest.fixture(autouse=True)
+def private_ui_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows save their layout: never into the developer's own settings."""
+    monkeypatch.setenv("WORKBENCH_UI_STATE", str(tmp_path / "ui-state.ini"))
+
+
+@pytest.fixture(autouse=True)
 def no_leaked_pool_tasks() -> Iterator[None]:
     """Fail a test that leaves Qt pool work running behind it (threads: tests/conftest.py)."""
     yield

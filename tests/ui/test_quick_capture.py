@@ -35,7 +35,6 @@ INGEST_TIMEOUT_MS = 60_000
 def window(qtbot: QtBot, workspace: Workspace, sarwan_claims: list[ClaimView]) -> MainWindow:
     win = MainWindow(workspace)
     qtbot.addWidget(win)
-    win.quick_capture = QuickCapture(win)  # type: ignore[attr-defined]
     win.show()
     qtbot.waitExposed(win)
     return win
