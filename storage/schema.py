@@ -114,6 +114,8 @@ class Claim(Base):
         CheckConstraint("credibility IS NULL OR credibility BETWEEN 1 AND 6", name="credibility"),
         CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90", name="latitude"),
         CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude"),
+        # Search lists every matching id newest first: read from this index alone (0002).
+        Index("ix_claims_posted_at_id", "posted_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
     Text,
     cast,
     func,
@@ -35,6 +36,7 @@ from sqlalchemy import (
     select,
     table,
     text,
+    type_coerce,
 )
 
 from storage.schema import (
@@ -55,7 +57,6 @@ if TYPE_CHECKING:
 
 TEXT_PREVIEW = 200
 ORDER_COLUMNS = ("posted_at", "created_at", "updated_at", "status")
-_UUID_PARTS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
 
 _claims = Claim.__table__
 _sources = Source.__table__
@@ -160,7 +161,7 @@ class ClaimSearch:
         column one of ``ORDER_COLUMNS``; claims without a value come last)."""
         stmt = self._filtered(select(self._id(_claims.c.id)), query).order_by(*self._order(order))
         with self._ws.db.engine.connect() as conn:
-            found: list[str] = list(conn.execute(stmt).scalars())
+            found = self._dashed(conn.execute(stmt).scalars())
             if query.has_seen_before is None or not found:
                 return found
             links = conn.execute(self._hashes_of(self._filtered(select(_claims.c.id), query))).all()
@@ -171,7 +172,7 @@ class ClaimSearch:
         conditions: list[ColumnElement[bool]] = []
         terms = words(query.text)
         if terms:
-            conditions.append(_claims.c.id.in_(self._matching(terms, query.text[-1:].isspace())))
+            conditions.append(self._matching(terms, query.text[-1:].isspace()))
         if query.status:
             conditions.append(_claims.c.status == fields.status(query.status))
         if query.source_id:
@@ -190,19 +191,25 @@ class ClaimSearch:
             conditions.append(_claims.c.posted_at < query.posted_to)
         return stmt.select_from(_claims).where(*conditions)
 
-    def _matching(self, terms: list[str], complete: bool) -> Select[Any]:
-        """Ids of claims whose search document holds every term (the last as a prefix)."""
+    def _matching(self, terms: list[str], complete: bool) -> ColumnElement[bool]:
+        """Claims whose search document holds every term (the last as a prefix)."""
         search = table("claim_search")
         if self._dialect == "sqlite":
             # Quoted: FTS5 reads each word as a phrase (never as an operator like NOT).
             phrase = " ".join(f'"{t}"' for t in terms) + ("" if complete else "*")
             match = text("claim_search MATCH :fts").bindparams(fts=f"body : ({phrase})")
-        else:
-            tsquery = " & ".join(f"'{t}'" for t in terms) + ("" if complete else ":*")
-            match = text(
-                "claim_search.document @@ to_tsquery('simple', claim_search_fold(:fts))"
-            ).bindparams(fts=tsquery)
-        return select(literal_column("claim_search.claim_id")).select_from(search).where(match)
+            rowids: Select[Any] = (
+                select(literal_column("claim_search.rowid")).select_from(search).where(match)
+            )
+            return literal_column("claims.rowid").in_(rowids)  # the FTS rowid is the claim's
+        tsquery = " & ".join(f"'{t}'" for t in terms) + ("" if complete else ":*")
+        match = text(
+            "claim_search.document @@ to_tsquery('simple', claim_search_fold(:fts))"
+        ).bindparams(fts=tsquery)
+        ids: Select[Any] = (
+            select(literal_column("claim_search.claim_id")).select_from(search).where(match)
+        )
+        return _claims.c.id.in_(ids)
 
     def _order(self, order: str) -> list[Any]:
         parts = order.split()
@@ -210,20 +217,28 @@ class ClaimSearch:
         direction = parts[1].lower() if len(parts) > 1 else "asc"
         if column not in ORDER_COLUMNS or direction not in ("asc", "desc") or len(parts) > 2:
             raise ValidationError("order", f"{order!r}: give one of {ORDER_COLUMNS} asc|desc")
-        col = _claims.c[column]
-        key = col.desc() if direction == "desc" else col.asc()
-        return [key.nulls_last(), _claims.c.id]
+        col, tie = _claims.c[column], _claims.c.id
+        if direction == "asc":
+            return [col.asc().nulls_last(), tie.asc()]
+        if self._dialect == "sqlite":  # NULL sorts first there: DESC puts it last already,
+            return [col.desc(), tie.desc()]  # and ix_claims_posted_at_id serves the order
+        return [col.desc().nulls_last(), tie.desc()]
 
     def _id(self, column: Any) -> ColumnElement[str]:
-        """A UUID column as the text ``str(uuid.UUID)`` gives, computed by the database
-        (no UUID object per row): SQLite stores 32 hex digits, PostgreSQL a ``uuid``."""
+        """A UUID column as text, with no UUID object per row: 32 hex digits on SQLite
+        (see ``_dashed``), the canonical form on PostgreSQL."""
         if self._dialect == "sqlite":
-            parts = [func.substr(column, start, length) for start, length in _UUID_PARTS]
-            joined: ColumnElement[str] = parts[0]
-            for part in parts[1:]:
-                joined = joined.op("||")("-").op("||")(part)
-            return joined
+            return type_coerce(column, String)
         return cast(column, Text)
+
+    def _dashed(self, ids: Iterable[str]) -> list[str]:
+        """Ids from ``_id`` as ``str(uuid.UUID)`` gives them (cheaper here than in SQL)."""
+        if self._dialect != "sqlite":
+            return list(ids)
+        return [f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}" for h in ids]
+
+    def _one(self, value: str) -> str:
+        return self._dashed((value,))[0]
 
     # -- rows for the table ----------------------------------------------------------------
 
@@ -252,7 +267,7 @@ class ClaimSearch:
             .where(_claims.c.id.in_(keys))
         )
         with self._ws.db.engine.connect() as conn:
-            found = {r[0]: r for r in conn.execute(stmt)}
+            found = {self._one(r[0]): r for r in conn.execute(stmt)}
             links = conn.execute(self._hashes_of(keys)).all()
         seen = self._seen_claims(links)
         rows = []
@@ -298,7 +313,8 @@ class ClaimSearch:
             self._seen, self._seen_version = {}, version
         hashes: dict[str, list[tuple[str, int]]] = {}
         owners: dict[str, set[str]] = {}
-        for claim_id, media_id, algorithm, value in links:
+        for raw_claim, raw_media, algorithm, value in links:
+            claim_id, media_id = self._one(raw_claim), self._one(raw_media)
             owners.setdefault(media_id, set()).add(claim_id)
             if media_id not in self._seen:
                 hashes.setdefault(media_id, []).append((algorithm, to_unsigned(value)))
@@ -326,8 +342,8 @@ class ClaimSearch:
                 select(self._id(_cases.c.id), _cases.c.name).order_by(_cases.c.name)
             ).all()
             return Facets(
-                sources=tuple((r[0], source_label(r[1], r[2])) for r in sources),
+                sources=tuple((self._one(r[0]), source_label(r[1], r[2])) for r in sources),
                 actors=tuple(actors),
                 tags=tuple(tags),
-                cases=tuple((r[0], r[1]) for r in cases),
+                cases=tuple((self._one(r[0]), r[1]) for r in cases),
             )

@@ -301,3 +301,18 @@ def test_claims_stored_before_the_index_are_indexed_by_the_migration(
     upgrade(workspace.db.engine)
     assert find(workspace, text="Sarw") == [claims.sarwan.id]
     assert find(workspace, text="aleppo_watch") == [claims.cafe.id, claims.aleppo.id]
+
+
+def test_search_stays_right_after_deletes_and_a_vacuum(workspace: Workspace) -> None:
+    """On SQLite the index row is keyed by the claim's rowid, which VACUUM must keep."""
+    made = [workspace.claims.create(f"claim number {i} word{i}") for i in range(30)]
+    for claim in made[::3]:
+        workspace.claims.delete(claim.id)
+    if workspace.db.dialect == "sqlite":
+        with workspace.db.engine.connect() as conn:
+            conn.execute(text("VACUUM"))
+    for i, claim in enumerate(made):
+        assert find(workspace, text=f"word{i} ") == ([] if i % 3 == 0 else [claim.id])
+    workspace.claims.update(made[1].id, text="renamed after vacuum")
+    assert find(workspace, text="renamed") == [made[1].id]
+    assert find(workspace, text="word1 ") == []

@@ -4,10 +4,12 @@ One search document per claim: text, original text, translation, notes, place na
 the source's handle and display name. Triggers keep it in step with ``claims`` and
 ``sources`` on both backends; rows already stored are indexed here.
 
-SQLite: an FTS5 table ``claim_search(claim_id, body)`` with the ``unicode61
-remove_diacritics 2`` tokenizer (Arabic and accented Latin) and prefix indexes for
-search-as-you-type. ``claim_id`` is an indexed column so a trigger finds a claim's row
-with ``MATCH`` (an FTS5 table has no other index; claims have no stable integer rowid).
+SQLite: an FTS5 table ``claim_search(body)`` with the ``unicode61 remove_diacritics 2``
+tokenizer (Arabic and accented Latin) and prefix indexes for search-as-you-type. Its rowid
+is the claim's ``rowid``: a search returns integers the database joins on its primary
+B-tree, and a trigger finds a claim's row directly. That rowid is stable: VACUUM keeps the
+rowids of a table that has an index, and ``claims`` always has its primary key's
+(``tests/workbench/test_search.py`` checks search after deletes and a VACUUM).
 
 PostgreSQL: a table ``claim_search(claim_id, document tsvector)`` with a GIN index, the
 'simple' configuration (no stemming, any script) over ``claim_search_fold``, which
@@ -41,31 +43,30 @@ def _sqlite_body(row: str) -> str:
     )
 
 
-_SQLITE_MATCH_OLD = "claim_search MATCH 'claim_id:\"' || old.id || '\"'"
 _CLAIM_FIELDS = "text, original_text, translation, notes, place_name, source_id"
 
 SQLITE_UP = [
-    "CREATE VIRTUAL TABLE claim_search USING fts5(claim_id, body, "
+    "CREATE VIRTUAL TABLE claim_search USING fts5(body, "
     "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')",
     f"""CREATE TRIGGER claim_search_claims_insert AFTER INSERT ON claims BEGIN
-        INSERT INTO claim_search (claim_id, body) VALUES (new.id, {_sqlite_body("new")});
+        INSERT INTO claim_search (rowid, body) VALUES (new.rowid, {_sqlite_body("new")});
     END""",
     f"""CREATE TRIGGER claim_search_claims_update AFTER UPDATE OF {_CLAIM_FIELDS} ON claims
     BEGIN
-        DELETE FROM claim_search WHERE {_SQLITE_MATCH_OLD};
-        INSERT INTO claim_search (claim_id, body) VALUES (new.id, {_sqlite_body("new")});
+        DELETE FROM claim_search WHERE rowid = old.rowid;
+        INSERT INTO claim_search (rowid, body) VALUES (new.rowid, {_sqlite_body("new")});
     END""",
     f"""CREATE TRIGGER claim_search_claims_delete AFTER DELETE ON claims BEGIN
-        DELETE FROM claim_search WHERE {_SQLITE_MATCH_OLD};
+        DELETE FROM claim_search WHERE rowid = old.rowid;
     END""",
     f"""CREATE TRIGGER claim_search_sources_update AFTER UPDATE OF handle, display_name
     ON sources BEGIN
         DELETE FROM claim_search
-            WHERE claim_id IN (SELECT id FROM claims WHERE source_id = new.id);
-        INSERT INTO claim_search (claim_id, body)
-            SELECT c.id, {_sqlite_body("c")} FROM claims c WHERE c.source_id = new.id;
+            WHERE rowid IN (SELECT rowid FROM claims WHERE source_id = new.id);
+        INSERT INTO claim_search (rowid, body)
+            SELECT c.rowid, {_sqlite_body("c")} FROM claims c WHERE c.source_id = new.id;
     END""",
-    f"INSERT INTO claim_search (claim_id, body) SELECT c.id, {_sqlite_body('c')} FROM claims c",
+    f"INSERT INTO claim_search (rowid, body) SELECT c.rowid, {_sqlite_body('c')} FROM claims c",
 ]
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS claim_search_sources_update",
@@ -127,6 +128,9 @@ def _run(statements: list[str]) -> None:
 
 
 def upgrade() -> None:
+    # Ids in posted order come from this index alone (a model index: autogenerate sees it).
+    with op.batch_alter_table("claims", schema=None) as batch_op:
+        batch_op.create_index("ix_claims_posted_at_id", ["posted_at", "id"], unique=False)
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         _run(SQLITE_UP)
@@ -142,3 +146,5 @@ def downgrade() -> None:
         _run(SQLITE_DOWN)
     elif dialect == "postgresql":
         _run(POSTGRESQL_DOWN)
+    with op.batch_alter_table("claims", schema=None) as batch_op:
+        batch_op.drop_index("ix_claims_posted_at_id")
