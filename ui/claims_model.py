@@ -55,6 +55,7 @@ class ClaimsModel(QAbstractTableModel):
         self._query = ClaimQuery()
         self._order = DEFAULT_ORDER
         self._ids: list[str] = []
+        self._loaded = False
         self._pages: OrderedDict[int, list[ClaimRow | None]] = OrderedDict()
 
     @property
@@ -68,6 +69,7 @@ class ClaimsModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Re-read which claims match (after a change, a new query or a new order)."""
         ids = self._search.ids(self._query, self._order)
+        self._loaded = True
         self.beginResetModel()
         self._ids = ids
         self._pages.clear()
@@ -75,11 +77,12 @@ class ClaimsModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORTABLE.get(column)
-        if key is None:
-            self._order = DEFAULT_ORDER
-        else:
-            self._order = f"{key} {'asc' if order == Qt.SortOrder.AscendingOrder else 'desc'}"
-        self.refresh()
+        direction = "asc" if order == Qt.SortOrder.AscendingOrder else "desc"
+        wanted = DEFAULT_ORDER if key is None else f"{key} {direction}"
+        if wanted != self._order:  # the view asks again on every header setup: no re-query
+            self._order = wanted
+            if self._loaded:  # before the first refresh, only note the order
+                self.refresh()
 
     def row(self, number: int) -> ClaimRow | None:
         """The row for line ``number``, from a page fetched on first use."""

@@ -58,6 +58,7 @@ from workbench.settings import Settings
 from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
+COLUMN_WIDTHS_EM = {COL_STATUS: 8, COL_POSTED: 12, COL_SOURCE: 16, COL_MEDIA: 9}
 MEDIA_FILTER = (
     "Pictures and videos (*.jpg *.jpeg *.png *.gif *.webp *.bmp *.tif *.tiff *.heic *.heif "
     "*.mp4 *.m4v *.mov *.webm *.mkv *.avi *.3gp);;All files (*)"
@@ -151,10 +152,14 @@ class MainWindow(QMainWindow):
         view.verticalHeader().hide()
         view.setAccessibleName("Claims")
         view.doubleClicked.connect(lambda _index: self.edit_claim())
+        # Fixed starting widths the analyst can drag: sizing to contents would make Qt read
+        # a thousand rows at start, defeating the model's paging on a big workspace.
         header = view.horizontalHeader()
-        for column in (COL_STATUS, COL_POSTED, COL_SOURCE, COL_MEDIA):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        em = view.fontMetrics().horizontalAdvance("m")
+        for column, width in COLUMN_WIDTHS_EM.items():
+            header.resizeSection(column, width * em)
         return view
 
     def _build_menu(self) -> None:

@@ -7,6 +7,7 @@ Bad input raises :class:`AnalysisError` with a message meant for the analyst.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import warnings
@@ -14,20 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import filetype
-import imagehash
 from PIL import Image, UnidentifiedImageError
 
 from storage.mediastore import sha256_file
-from workbench import video
 from workbench.errors import AnalysisError
 from workbench.exif import CameraMetadata, read_metadata
-
-try:  # iPhone photos: HEIC/HEIF through libheif
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
-    pass
 
 #: Pictures above this many pixels are refused before decoding (decompression bombs).
 #: 120 MP covers every current camera and phone sensor.
@@ -97,6 +89,8 @@ def analyse_file(path: Path) -> Analysis:
     kind, mime = sniff(head)
     size = path.stat().st_size
     if kind == "video":
+        from workbench import video  # PyAV loads with the first video
+
         info = video.probe(path)
         return Analysis(
             path=path,
@@ -137,9 +131,18 @@ def upright_picture(path: Path, draft: bool = True) -> Image.Image:
     return _decode_image(path, draft=draft)[0]
 
 
+@functools.cache
+def _register_heif() -> None:
+    """iPhone photos (HEIC/HEIF) open through libheif; loaded with the first picture."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
+
 def _decode_image(
     source: Path | bytes, draft: bool = True
 ) -> tuple[Image.Image, int, int, CameraMetadata]:
+    _register_heif()
     try:
         with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as im:
             width, height = im.size
@@ -211,6 +214,8 @@ def _to_rgb(im: Image.Image) -> Image.Image:
 
 
 def _hashes(picture: Image.Image) -> list[tuple[str, int]]:
+    import imagehash  # with SciPy: loaded with the first picture, not at start-up
+
     grey = picture.convert("L")  # both hashes work on grey; converting once saves a pass
     return [
         ("phash", int(str(imagehash.phash(grey)), 16)),

@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import exifread
 from PIL import ExifTags, Image
 
 log = logging.getLogger(__name__)
@@ -47,6 +46,8 @@ class CameraMetadata:
 
 
 def read_exifread(source: Path | bytes) -> dict[str, RawTag]:
+    import exifread  # loaded with the first picture, not at start-up
+
     with io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb") as fh:
         tags = exifread.process_file(fh, details=False, extract_thumbnail=False)
     out: dict[str, RawTag] = {}

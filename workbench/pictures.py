@@ -19,7 +19,14 @@ from PIL import Image, ImageChops, ImageStat, UnidentifiedImageError
 
 # The analysis' own helpers, so a displayed picture and a hashed one are turned and
 # flattened alike (transparency on white, 16-bit scaled down).
-from workbench.analysis import MAX_PIXELS, _bomb_message, _describe, _to_rgb, _upright
+from workbench.analysis import (
+    MAX_PIXELS,
+    _bomb_message,
+    _describe,
+    _register_heif,
+    _to_rgb,
+    _upright,
+)
 from workbench.errors import AnalysisError
 from workbench.exif import read_metadata
 from workbench.views import MediaView
@@ -42,6 +49,7 @@ def display_picture(path: Path, max_side: int = VIEW_SIDE) -> Image.Image:
     """
     if max_side < 1:
         raise ValueError("max_side must be positive")
+    _register_heif()
     try:
         with Image.open(path) as im:
             width, height = im.size

@@ -130,3 +130,18 @@ def test_amplify_brightens_faint_differences_and_clips(data: Path) -> None:
     assert mean_level(strong) > 4 * mean_level(faint)
     white = amplify(Image.new("RGB", (2, 2), (200, 10, 0)), 8)
     assert white.getpixel((0, 0)) == (255, 80, 0)
+
+
+def test_an_iphone_heic_displays_in_a_fresh_process() -> None:
+    """HEIC support is loaded lazily: the viewer must not depend on an earlier analysis."""
+    import subprocess
+    import sys
+
+    code = (
+        "from pathlib import Path; from workbench.pictures import display_picture; "
+        "p = display_picture(Path('tests/data/exif/IMG_5195.HEIC'), 512); print(p.size)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(397, 512)"
