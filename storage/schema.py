@@ -11,8 +11,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from alembic.autogenerate import comparators
-from alembic.util import DispatchPriority, PriorityDispatchResult
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -281,17 +279,30 @@ def is_search_object(table_name: str | None) -> bool:
     )
 
 
-def _drop_search_objects(
-    autogen_context: AutogenContext, upgrade_ops: UpgradeOps
-) -> PriorityDispatchResult:
+def _drop_search_objects(autogen_context: AutogenContext, upgrade_ops: UpgradeOps) -> None:
     """Autogenerate would propose dropping the search index (it is not in the models):
     leave it out, wherever autogenerate runs (``env.py``, tests), with no hook to pass."""
     upgrade_ops.ops[:] = [
         o for o in upgrade_ops.ops if not is_search_object(getattr(o, "table_name", None))
     ]
-    return PriorityDispatchResult.CONTINUE
 
 
-# Registered on Alembic's global comparator collection (the one third-party plugins use),
-# last, so it sees the operations the built-in comparators produced.
-comparators.dispatch_for("autogenerate", priority=DispatchPriority.LAST)(_drop_search_objects)
+_search_filter_registered = False
+
+
+def ignore_search_objects_in_autogenerate() -> None:
+    """Teach Alembic's autogenerate to leave the search index alone (idempotent).
+
+    Called by migration 0002 when Alembic loads it, which Alembic does (building its
+    revision map) before any comparison; so opening a workspace never imports Alembic.
+    The filter goes on Alembic's global comparator collection (the one third-party plugins
+    use), last, so it sees the operations the built-in comparators produced.
+    """
+    global _search_filter_registered
+    if _search_filter_registered:
+        return
+    from alembic.autogenerate import comparators
+    from alembic.util import DispatchPriority
+
+    comparators.dispatch_for("autogenerate", priority=DispatchPriority.LAST)(_drop_search_objects)
+    _search_filter_registered = True
