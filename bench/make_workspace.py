@@ -209,6 +209,8 @@ def make_workspace(
     try:
         with db.engine.begin() as conn:
             _fill(conn, rng, claims, media)
+            if db.dialect == "postgresql":  # fresh statistics, as autovacuum would give later
+                conn.exec_driver_sql("ANALYZE")
     finally:
         db.close()
     marker = {"version": GENERATOR_VERSION, "claims": claims, "media": media, "seed": seed}
