@@ -28,6 +28,9 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_index.py
+	$(BIN)/python bench/bench_startup.py
+	$(BIN)/python bench/bench_search.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_ui_stall.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -23,6 +23,9 @@ from PySide6.QtWidgets import (
 from workbench.search import ClaimQuery, Facets
 
 ANY = "Any"
+#: Searching starts at this many characters: one letter matches nearly every claim, which
+#: tells the analyst nothing and costs a full ordered read on a big workspace.
+MIN_SEARCH_CHARS = 2
 #: The earliest date a date box shows; it stands for "no limit" (shown as "any").
 NO_DATE = QDate(1900, 1, 1)
 
@@ -112,8 +115,9 @@ class FilterBar(QWidget):
             self.blockSignals(False)
 
     def query(self) -> ClaimQuery:
+        typed = self.search.text()
         return ClaimQuery(
-            text=self.search.text(),
+            text=typed if len(typed.strip()) >= MIN_SEARCH_CHARS else "",
             status=self.status.currentData(),
             source_id=self.source.currentData(),
             actor=self.actor.currentData(),
