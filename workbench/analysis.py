@@ -7,10 +7,12 @@ Bad input raises :class:`AnalysisError` with a message meant for the analyst.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,6 +133,23 @@ def upright_picture(path: Path, draft: bool = True) -> Image.Image:
     return _decode_image(path, draft=draft)[0]
 
 
+@contextlib.contextmanager
+def decoding_errors() -> Iterator[None]:
+    """Any failure while decoding a picture, as an ``AnalysisError`` an analyst can read."""
+    try:
+        yield
+    except AnalysisError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise AnalysisError(f"refused as a possible decompression bomb: {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise AnalysisError("cannot decode picture: not a format the workbench can read") from exc
+    except MemoryError as exc:
+        raise AnalysisError("picture too large to decode in memory") from exc
+    except Exception as exc:  # truncated, corrupt or fuzzed files fail in many ways
+        raise AnalysisError(f"cannot decode picture: {_describe(exc)}") from exc
+
+
 @functools.cache
 def _register_heif() -> None:
     """iPhone photos (HEIC/HEIF) open through libheif; loaded with the first picture."""
@@ -143,29 +162,21 @@ def _decode_image(
     source: Path | bytes, draft: bool = True
 ) -> tuple[Image.Image, int, int, CameraMetadata]:
     _register_heif()
-    try:
-        with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as im:
-            width, height = im.size
-            if width <= 0 or height <= 0:
-                raise AnalysisError(f"picture has no pixels ({width}x{height})")
-            if width * height > MAX_PIXELS:
-                raise AnalysisError(_bomb_message(width, height))
-            metadata = read_metadata(source, im)
-            if draft and im.format == "JPEG":
-                im.draft("RGB", (DRAFT_SIDE, DRAFT_SIDE))
-            im.seek(0)
-            im.load()
-            picture = _upright(_to_rgb(im), metadata.orientation)
-    except AnalysisError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise AnalysisError(f"refused as a possible decompression bomb: {exc}") from exc
-    except UnidentifiedImageError as exc:
-        raise AnalysisError("cannot decode picture: not a format the workbench can read") from exc
-    except MemoryError as exc:
-        raise AnalysisError("picture too large to decode in memory") from exc
-    except Exception as exc:  # truncated, corrupt or fuzzed files fail in many ways
-        raise AnalysisError(f"cannot decode picture: {_describe(exc)}") from exc
+    with (
+        decoding_errors(),
+        Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as im,
+    ):
+        width, height = im.size
+        if width <= 0 or height <= 0:
+            raise AnalysisError(f"picture has no pixels ({width}x{height})")
+        if width * height > MAX_PIXELS:
+            raise AnalysisError(_bomb_message(width, height))
+        metadata = read_metadata(source, im)
+        if draft and im.format == "JPEG":
+            im.draft("RGB", (DRAFT_SIDE, DRAFT_SIDE))
+        im.seek(0)
+        im.load()
+        picture = _upright(_to_rgb(im), metadata.orientation)
     if metadata.orientation in (5, 6, 7, 8):
         width, height = height, width
     return picture, width, height, metadata

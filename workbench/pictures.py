@@ -15,7 +15,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageChops, ImageStat, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageStat
 
 # The analysis' own helpers, so a displayed picture and a hashed one are turned and
 # flattened alike (transparency on white, 16-bit scaled down).
@@ -26,6 +26,7 @@ from workbench.analysis import (
     _register_heif,
     _to_rgb,
     _upright,
+    decoding_errors,
 )
 from workbench.errors import AnalysisError
 from workbench.exif import read_metadata
@@ -50,38 +51,27 @@ def display_picture(path: Path, max_side: int = VIEW_SIDE) -> Image.Image:
     if max_side < 1:
         raise ValueError("max_side must be positive")
     _register_heif()
-    try:
-        with Image.open(path) as im:
-            width, height = im.size
-            if width <= 0 or height <= 0:
-                raise AnalysisError(f"picture has no pixels ({width}x{height})")
-            if width * height > MAX_PIXELS:
-                raise AnalysisError(_bomb_message(width, height))
-            orientation = read_metadata(path, im).orientation
-            if im.format == "JPEG" and max(width, height) > max_side:
-                # draft() keeps both sides at least as large as asked, so ask for the
-                # picture's own shape scaled to max_side, not a square.
-                scale = max_side / max(width, height)
-                im.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
-            im.seek(0)
-            im.load()
-            picture = _to_rgb(im)
-            if max(picture.size) > max_side:
-                # thumbnail() keeps the aspect ratio; LANCZOS because a person looks at it.
-                picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-            return _upright(picture, orientation)
-    except AnalysisError:
-        raise
-    except FileNotFoundError as exc:
-        raise AnalysisError("the original is missing from the media folder") from exc
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise AnalysisError(f"refused as a possible decompression bomb: {exc}") from exc
-    except UnidentifiedImageError as exc:
-        raise AnalysisError("cannot decode picture: not a format the workbench can read") from exc
-    except MemoryError as exc:
-        raise AnalysisError("picture too large to decode in memory") from exc
-    except Exception as exc:  # truncated, corrupt or fuzzed files fail in many ways
-        raise AnalysisError(f"cannot decode picture: {_describe(exc)}") from exc
+    if not path.is_file():
+        raise AnalysisError("the original is missing from the media folder")
+    with decoding_errors(), Image.open(path) as im:
+        width, height = im.size
+        if width <= 0 or height <= 0:
+            raise AnalysisError(f"picture has no pixels ({width}x{height})")
+        if width * height > MAX_PIXELS:
+            raise AnalysisError(_bomb_message(width, height))
+        orientation = read_metadata(path, im).orientation
+        if im.format == "JPEG" and max(width, height) > max_side:
+            # draft() keeps both sides at least as large as asked, so ask for the
+            # picture's own shape scaled to max_side, not a square.
+            scale = max_side / max(width, height)
+            im.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+        im.seek(0)
+        im.load()
+        picture = _to_rgb(im)
+        if max(picture.size) > max_side:
+            # thumbnail() keeps the aspect ratio; LANCZOS because a person looks at it.
+            picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        return _upright(picture, orientation)
 
 
 def media_picture(media: MediaService, view: MediaView, max_side: int = VIEW_SIDE) -> Image.Image:
