@@ -30,7 +30,7 @@ PAGES_KEPT = 16
 CLAIM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Whether any of the claim's pictures was seen before (``bool``).
 SEEN_BEFORE_ROLE = Qt.ItemDataRole.UserRole + 2
-SEEN_BADGE = "◆ seen before"
+SEEN_BADGE = "◆ seen"  # the tooltip says the rest
 
 #: Verdict colours: green and red that stay readable on light and dark palettes.
 STATUS_COLOURS = {"confirmed": QColor("#1b7f3b"), "refuted": QColor("#b3261e")}

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.audit_view import AuditDialog
+from ui.case_list import CaseList
 from ui.claim_detail import ClaimDetailPane, load_claim_detail
 from ui.claim_editor import ClaimEditor, source_label
 from ui.claims_model import (
@@ -111,11 +112,15 @@ class MainWindow(QMainWindow):
         column.setSpacing(2)
         column.addWidget(self.filter_bar)
         column.addWidget(self.claims_view)
+        self.case_list = CaseList()
+        self.case_list.case_chosen.connect(self.choose_case)
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.case_list)
         splitter.addWidget(claims_side)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.splitter = splitter
@@ -132,7 +137,7 @@ class MainWindow(QMainWindow):
         count = self.claims_model.rowCount()
         self.statusBar().showMessage(f"{count} claim{'s' if count != 1 else ''} in this workspace")
         self.resize(1200, 720)
-        splitter.setSizes([720, 480])  # the detail pane needs room for pictures
+        splitter.setSizes([150, 610, 440])  # the detail pane needs room for pictures
         self.quick_capture = QuickCapture(self)  # drops and Ctrl+V, after the detail pane
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.quick_capture.paste_action)
@@ -322,11 +327,21 @@ class MainWindow(QMainWindow):
         """Re-read the claims (after anything changed them), keeping the selection."""
         selected = self.selected_claim_id()
         try:
-            self.filter_bar.set_facets(self.search.facets())
+            self._set_facets()
             self.claims_model.refresh()
         except WorkbenchError as exc:
             show_error(self, "Cannot list the claims", exc)
         self.select_claim(selected)
+
+    def choose_case(self, case_id: str | None) -> None:
+        """A case picked on the left: the filter bar's case follows, and so the table."""
+        bar = self.filter_bar.case
+        bar.setCurrentIndex(max(bar.findData(case_id), 0) if case_id else 0)
+
+    def _set_facets(self) -> None:
+        facets = self.search.facets()
+        self.filter_bar.set_facets(facets)
+        self.case_list.set_cases(facets.cases)
 
     def focus_search(self) -> None:
         self.filter_bar.search.setFocus()
@@ -335,8 +350,10 @@ class MainWindow(QMainWindow):
     def apply_filters(self) -> None:
         """The filter bar changed: show the claims that match, keeping the selection."""
         selected = self.selected_claim_id()
+        query = self.filter_bar.query()
+        self.case_list.show_case(query.case_id)
         try:
-            self.claims_model.set_query(self.filter_bar.query())
+            self.claims_model.set_query(query)
         except WorkbenchError as exc:  # e.g. a date range the search refuses
             self.statusBar().showMessage(str(exc))
             return
@@ -372,7 +389,7 @@ class MainWindow(QMainWindow):
     def _claim_changed(self, claim_id: str) -> None:
         """After an edit, a verdict, an undo or a redo: re-read, and show that claim."""
         try:
-            self.filter_bar.set_facets(self.search.facets())
+            self._set_facets()
             self.claims_model.refresh()
         except WorkbenchError as exc:
             show_error(self, "Cannot list the claims", exc)

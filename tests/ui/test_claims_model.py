@@ -12,6 +12,7 @@ from ui.claims_model import (
     COL_SOURCE,
     COL_STATUS,
     COL_TEXT,
+    SEEN_BADGE,
     SEEN_BEFORE_ROLE,
     ClaimsModel,
 )
@@ -118,4 +119,4 @@ def test_seen_before_shows_as_a_badge(workspace: Workspace) -> None:
     row = model.row_of(later.id)
     assert row is not None
     assert model.data(model.index(row, COL_MEDIA), SEEN_BEFORE_ROLE) is True
-    assert "seen before" in model.data(model.index(row, COL_MEDIA))
+    assert SEEN_BADGE in model.data(model.index(row, COL_MEDIA))

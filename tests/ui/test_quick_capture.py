@@ -15,7 +15,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
 )
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui.claims_model import CLAIM_ID_ROLE
@@ -275,12 +275,12 @@ def test_ctrl_v_with_a_post_url_opens_a_new_claim_with_it(
 def test_paste_in_a_text_field_is_left_to_the_field(
     qtbot: QtBot, window: MainWindow, workspace: Workspace, clipboard: None
 ) -> None:
-    field = QLineEdit()
-    window.toolbar.addWidget(field)
+    field = window.filter_bar.search  # a text field the analyst types in
     QGuiApplication.clipboard().setText("https://t.me/group_feed/4512")
     window.activateWindow()
     qtbot.waitActive(window)
     field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
     qtbot.keyClick(field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert field.text() == "https://t.me/group_feed/4512"  # the field pasted its text
     assert not capture(window).paste()  # and the action, if triggered, stays out of it

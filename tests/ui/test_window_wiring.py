@@ -113,3 +113,17 @@ def test_search_as_you_type_and_filters_narrow_the_table(
     bar.seen_before.setChecked(True)
     assert model.rowCount() == 0  # no pictures yet
     assert "0 matching claims" in window.statusBar().currentMessage()
+
+
+def test_cases_on_the_left_filter_the_table(window: MainWindow, workspace: Workspace) -> None:
+    aleppo = workspace.claims.create("convoy seen near Azaz", case="Northern Aleppo")
+    workspace.claims.create("unrelated claim", case="Other case")
+    window.refresh_claims()
+    names = [window.case_list.item(r).text() for r in range(window.case_list.count())]
+    assert names[0] == "All claims" and {"Northern Aleppo", "Other case"} <= set(names)
+    window.case_list.setCurrentRow(names.index("Northern Aleppo"))
+    model = window.claims_model
+    assert [model.claim_id(r) for r in range(model.rowCount())] == [aleppo.id]
+    assert window.filter_bar.case.currentText() == "Northern Aleppo"
+    window.filter_bar.clear()  # the list follows the filter bar back to every claim
+    assert window.case_list.currentRow() == 0 and model.rowCount() == 5
