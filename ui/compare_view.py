@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.claims_model import format_time
-from ui.image_convert import PictureView, to_qimage
+from ui.image_convert import PictureView, add_zoom_buttons, to_qimage
 from ui.messages import error_message, show_error
 from ui.tasks import TaskRunner
 from workbench.errors import WorkbenchError
@@ -227,24 +227,7 @@ class CompareView(QDialog):
         self.amplify_box.toggled.connect(self._show_difference)
         bar.addWidget(self.amplify_box)
         bar.addStretch(1)
-        for text, tip, slot in (
-            ("−", "Zoom out (Ctrl+-)", lambda: self.lead_view().zoom_out()),
-            ("+", "Zoom in (Ctrl++)", lambda: self.lead_view().zoom_in()),
-            (
-                "Fit",
-                "Whole picture in the window (Ctrl+0)",
-                lambda: self.lead_view().fit_to_window(),
-            ),
-            ("1:1", "The left picture's actual pixels", lambda: self.lead_view().actual_pixels()),
-        ):
-            button = QToolButton()
-            button.setText(text)
-            button.setToolTip(tip)
-            button.clicked.connect(slot)
-            bar.addWidget(button)
-        self.zoom_label = QLabel()
-        self.zoom_label.setMinimumWidth(80)
-        bar.addWidget(self.zoom_label)
+        self.zoom_label = add_zoom_buttons(bar, self.lead_view, "The left picture's actual pixels")
         self._set_blend(self.blend_slider.value())
         return bar
 

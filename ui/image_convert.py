@@ -8,6 +8,8 @@ the compare view can keep several views in step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PIL import Image
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -26,6 +28,9 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
     QWidget,
 )
 
@@ -259,3 +264,25 @@ class PictureView(QGraphicsView):
         super().resizeEvent(event)
         if self._fit:
             self.fit_to_window()
+
+
+def add_zoom_buttons(
+    bar: QHBoxLayout, view_of: Callable[[], PictureView], actual_tip: str
+) -> QLabel:
+    """Zoom out, zoom in, fit and 1:1 buttons acting on ``view_of()`` (the view to lead),
+    then a label for the zoom level, which is returned for the caller to keep up to date."""
+    for text, tip, act in (
+        ("−", "Zoom out (Ctrl+-)", lambda: view_of().zoom_out()),
+        ("+", "Zoom in (Ctrl++)", lambda: view_of().zoom_in()),
+        ("Fit", "Whole picture in the window (Ctrl+0)", lambda: view_of().fit_to_window()),
+        ("1:1", actual_tip, lambda: view_of().actual_pixels()),
+    ):
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.clicked.connect(act)
+        bar.addWidget(button)
+    label = QLabel()
+    label.setMinimumWidth(90)
+    bar.addWidget(label)
+    return label

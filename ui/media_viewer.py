@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabWidget,
-    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from ui.claims_model import format_time
 from ui.compare_view import open_compare_view
-from ui.image_convert import PictureView, format_bytes, to_qimage
+from ui.image_convert import PictureView, add_zoom_buttons, format_bytes, to_qimage
 from ui.messages import error_message, show_error
 from ui.tasks import TaskRunner
 from workbench.errors import WorkbenchError
@@ -147,20 +146,7 @@ class MediaViewer(QDialog):
     def _build_picture_pane(self) -> QWidget:
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 6, 6, 0)
-        for text, tip, slot in (
-            ("−", "Zoom out (Ctrl+-)", self.view.zoom_out),
-            ("+", "Zoom in (Ctrl++)", self.view.zoom_in),
-            ("Fit", "Whole picture in the window (Ctrl+0)", self.view.fit_to_window),
-            ("1:1", "Actual pixels (Ctrl+1)", self.view.actual_pixels),
-        ):
-            button = QToolButton()
-            button.setText(text)
-            button.setToolTip(tip)
-            button.clicked.connect(slot)
-            bar.addWidget(button)
-        self.zoom_label = QLabel()
-        self.zoom_label.setMinimumWidth(90)
-        bar.addWidget(self.zoom_label)
+        self.zoom_label = add_zoom_buttons(bar, lambda: self.view, "Actual pixels (Ctrl+1)")
         bar.addStretch(1)
         hint = QLabel("Drag to pan · Ctrl+wheel to zoom")
         hint.setStyleSheet("color: gray")

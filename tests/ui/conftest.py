@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QThreadPool
+from pytestqt.qtbot import QtBot
 
+from ui.main_window import MainWindow
 from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
@@ -71,3 +73,15 @@ def no_leaked_pool_tasks() -> Iterator[None]:
     pool = QThreadPool.globalInstance()
     if not pool.waitForDone(GRACE_MS) or pool.activeThreadCount():
         pytest.fail(f"{pool.activeThreadCount()} Qt pool task(s) still running")
+
+
+@pytest.fixture
+def window(qtbot: QtBot, workspace: Workspace, sarwan_claims: list[ClaimView]) -> MainWindow:
+    """The main window over ``sarwan_claims``, shown and active (it has the keyboard).
+    Modules that need another window define their own ``window``."""
+    win = MainWindow(workspace)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    return win

@@ -21,16 +21,6 @@ ARABIC = "مقاتلو الدولة الإسلامية يسيطرون على ح�
 SCREENSHOT = Path("/tmp/claim_editor.png")  # kept for a person to look at
 
 
-@pytest.fixture
-def window(qtbot: QtBot, workspace: Workspace, sarwan_claims: list[ClaimView]) -> MainWindow:
-    win = MainWindow(workspace)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    return win
-
-
 def open_editor(qtbot: QtBot, window: MainWindow, claim_id: str | None) -> ClaimEditor:
     window.activateWindow()  # the shortcuts are the window's: it must have the keyboard
     qtbot.waitUntil(window.isActiveWindow)

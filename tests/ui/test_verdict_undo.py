@@ -21,16 +21,6 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 SCREENSHOT = Path("/tmp/audit_trail.png")  # kept for a person to look at
 
 
-@pytest.fixture
-def window(qtbot: QtBot, workspace: Workspace, sarwan_claims: list[ClaimView]) -> MainWindow:
-    win = MainWindow(workspace)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    return win
-
-
 def press(
     qtbot: QtBot, window: MainWindow, key: Qt.Key, modifiers: Qt.KeyboardModifier = CTRL
 ) -> None:
