@@ -11,7 +11,8 @@ way: load every claim (ORM objects with source, actors and tags) and filter in P
 ``in``, then take the first 100; and the naive filter alone over claims already in memory.
 Also the time to open the workspace (``Workspace.open``: migrations check + hash index).
 
-Target (from the issue): <= 100 ms per keystroke for the query part.
+Target (from the issue): <= 100 ms per keystroke for the query part, from the two
+characters the window starts searching at ("S" alone is measured, not judged).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from workbench.workspace import Workspace  # noqa: E402
 
 KEYSTROKES = ("S", "Sa", "Sar", "Sarw", "Sarwa", "Sarwan")
 TARGET_MS = 100.0
+MIN_SEARCH_CHARS = 2  # ui.filter_bar.MIN_SEARCH_CHARS: the window searches from 2 characters
 PAGE = 100
 
 
@@ -165,7 +167,7 @@ def main() -> None:
             m_med, _, _ = timed(lambda q=query: naive_filter(everything, q)[:PAGE], args.runs)
             naive, in_memory = f"{load_ms + m_med:.0f}", f"{m_med:.0f}"
             ratio = f"{(load_ms + m_med) / med:.0f}x"
-        if label.startswith("text"):
+        if label.startswith("text") and len(query.text) >= MIN_SEARCH_CHARS:
             worst = max(worst, p95)
         print(
             f"{label[:36]:36} {hits:7,} {med:9.1f} {p95:7.1f} {naive:>9} {in_memory:>8} {ratio:>6}"
@@ -179,7 +181,10 @@ def main() -> None:
         " ours is word-prefix (so hit counts differ for 'S')."
     )
     verdict = "met" if worst <= TARGET_MS else "MISSED"
-    print(f"worst keystroke p95: {worst:.1f} ms (target <= {TARGET_MS:.0f} ms): {verdict}")
+    print(
+        f"worst keystroke p95 from {MIN_SEARCH_CHARS} characters (the window's minimum; "
+        f"'S' alone is not searched): {worst:.1f} ms (target <= {TARGET_MS:.0f} ms): {verdict}"
+    )
     ws.close()
 
 

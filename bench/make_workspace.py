@@ -47,7 +47,7 @@ from storage.schema import (  # noqa: E402
 )
 from workbench.workspace import SQLITE_FILE, write_team_config  # noqa: E402
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 MARKER = "bench-workspace.json"
 CHUNK = 5_000
 
@@ -282,8 +282,9 @@ def _fill(conn: Connection, rng: random.Random, n_claims: int, n_media: int) -> 
         ),
     )
     media_ids = [_uuid(rng) for _ in range(n_media)]
-    _insert(conn, Media, (_media(rng, mid, now) for mid in media_ids))
-    _insert(conn, MediaHash, _hashes(rng, media_ids))
+    hashes, seen = _hashes(rng, media_ids)
+    _insert(conn, Media, (_media(rng, mid, now, mid in seen) for mid in media_ids))
+    _insert(conn, MediaHash, iter(hashes))
     _insert(
         conn,
         ClaimMedia,
@@ -341,9 +342,12 @@ def _claim(
     }
 
 
-def _media(rng: random.Random, media_id: uuid.UUID, now: datetime) -> dict[str, Any]:
+def _media(
+    rng: random.Random, media_id: uuid.UUID, now: datetime, seen_before: bool
+) -> dict[str, Any]:
     return {
         "id": media_id,
+        "seen_before": seen_before,
         "sha256": f"{rng.getrandbits(256):064x}",
         "kind": "image",
         "mime": "image/jpeg",
@@ -366,22 +370,33 @@ def _media(rng: random.Random, media_id: uuid.UUID, now: datetime) -> dict[str, 
     }
 
 
-def _hashes(rng: random.Random, media_ids: list[uuid.UUID]) -> Iterator[dict[str, Any]]:
-    """A pHash and a dHash per media; about 5% copy an earlier media's with 1-6 bits flipped."""
+def _hashes(
+    rng: random.Random, media_ids: list[uuid.UUID]
+) -> tuple[list[dict[str, Any]], set[uuid.UUID]]:
+    """A pHash and a dHash per media; about 5% copy an earlier media's with 1-6 bits
+    flipped. Also the media "seen before" (each copy and what it copies), as ingest flags
+    them (two random 64-bit values within 10 bits of each other are too rare to matter)."""
     made: list[tuple[int, int]] = []
+    rows: list[dict[str, Any]] = []
+    seen: set[uuid.UUID] = set()
     for mid in media_ids:
         if made and rng.random() < 0.05:
+            original = rng.randrange(len(made))
             pairs = []
-            for value in rng.choice(made):
+            for value in made[original]:
                 for bit in rng.sample(range(64), rng.randint(1, 6)):
                     value ^= 1 << bit
                 pairs.append(value)
             phash, dhash = pairs
+            seen |= {mid, media_ids[original]}
         else:
             phash, dhash = rng.getrandbits(64), rng.getrandbits(64)
         made.append((phash, dhash))
         for algorithm, value in (("phash", phash), ("dhash", dhash)):
-            yield {"media_id": mid, "algorithm": algorithm, "value": _signed(value), "t_ms": None}
+            rows.append(
+                {"media_id": mid, "algorithm": algorithm, "value": _signed(value), "t_ms": None}
+            )
+    return rows, seen
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     Uuid,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -201,6 +203,12 @@ class Media(Base):
     gps_longitude: Mapped[float | None] = mapped_column(Float)
     orientation: Mapped[int | None] = mapped_column(Integer)
     software: Mapped[str | None] = mapped_column(String(200))
+    #: Another stored media is within ``workbench.matching.DEFAULT_MAX_DISTANCE`` (pHash or
+    #: dHash): stored, kept true by ingest and purge (``workbench.ingest``), so the claims
+    #: filter is one indexed SQL condition instead of an index query per media (0003).
+    seen_before: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
 
     hashes: Mapped[list[MediaHash]] = relationship(
         cascade="all, delete-orphan", back_populates="media"
@@ -246,6 +254,18 @@ class ClaimMedia(Base):
 
     claim: Mapped[Claim] = relationship(back_populates="links")
     media: Mapped[Media] = relationship(back_populates="links")
+
+
+class SavedFilter(Base):
+    """A claims query kept under a name, shared by everyone using the workspace (0004)."""
+
+    __tablename__ = "saved_filters"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    query: Mapped[str] = mapped_column(Text)  # JSON (``workbench.saved_filters``)
+    analyst: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEntry(Base):

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 ALL_CLAIMS = "All claims"
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def wrap_to_width(view: QListWidget) -> None:
+    """Long names wrap to the column's width instead of scrolling sideways."""
+    view.setWordWrap(True)
+    view.setResizeMode(QListView.ResizeMode.Adjust)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
 
 class CaseList(QListWidget):
@@ -19,6 +26,7 @@ class CaseList(QListWidget):
         super().__init__(parent)
         self.setAccessibleName("Cases")
         self.setToolTip("Show the claims of one case")
+        wrap_to_width(self)
         self.currentItemChanged.connect(self._picked)
         self.set_cases(())
 

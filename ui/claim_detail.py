@@ -1,7 +1,9 @@
-"""The detail pane: one claim's fields, its media, and what each picture was seen as before.
+"""The detail pane: one claim's fields, its media strip, and what each was seen as before.
 
-``load_claim_detail`` gathers plain values from the services; ``claim_html`` turns them into
-rich text (pure, testable without a widget); ``ClaimDetailPane`` shows it.
+``load_claim_detail`` gathers plain values from the services; ``claim_html`` and
+``media_html`` turn them into rich text (pure, testable without a widget);
+``ClaimDetailPane`` shows them: the fields, a strip of thumbnails, and for the media chosen
+in the strip its facts and its near duplicates (``ui.seen_before``).
 """
 
 from __future__ import annotations
@@ -10,15 +12,28 @@ import dataclasses
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImageReader
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFontDatabase, QIcon, QTextDocumentFragment
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ui.claims_model import format_time
-from workbench.views import ClaimView, MediaView, NearDuplicate
+from ui.claims_model import SEEN_COLOUR, SEEN_MARK, format_time
+from ui.seen_before import ClaimNames, SeenBefore, SeenBeforeList, load_seen_before
+from workbench.views import ClaimView, MediaView
 from workbench.workspace import Workspace
 
-THUMB_BOX = 96  # thumbnails are shown fitted into a square this wide
+THUMB_BOX = 96  # thumbnails in the strip fit a square this wide
+MEDIA_ID_ROLE = Qt.ItemDataRole.UserRole
 PLACEHOLDER = (
     "<p style='color:gray'>Select a claim to see its fields, its media and whether each "
     "picture was seen before.</p>"
@@ -28,20 +43,10 @@ PLACEHOLDER = (
 
 
 @dataclasses.dataclass(frozen=True)
-class SeenBefore:
-    """A near-duplicate, with the names an analyst recognises it by."""
-
-    duplicate: NearDuplicate
-    original_name: str
-    claims: tuple[tuple[str, str], ...]  # (claim id, claim text)
-
-
-@dataclasses.dataclass(frozen=True)
 class MediaDetail:
     media: MediaView
     seen_before: tuple[SeenBefore, ...]
     thumbnail: Path | None = None
-    thumbnail_size: tuple[int, int] = (0, 0)  # as shown, fitted into THUMB_BOX
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,37 +58,13 @@ class ClaimDetail:
 def load_claim_detail(workspace: Workspace, claim_id: str) -> ClaimDetail:
     """Everything the pane shows about one claim (a handful of short reads)."""
     claim = workspace.claims.get(claim_id)
-    claim_texts: dict[str, str] = {claim.id: claim.text}
-
-    def text_of(other_id: str) -> str:
-        if other_id not in claim_texts:
-            claim_texts[other_id] = workspace.claims.get(other_id).text
-        return claim_texts[other_id]
-
+    names = ClaimNames(workspace)
     details = []
     for link in claim.media:
         media = workspace.media.get(link.media_id)
-        seen = tuple(
-            SeenBefore(
-                duplicate=dup,
-                original_name=workspace.media.get(dup.media_id).original_name,
-                claims=tuple((cid, text_of(cid)) for cid in dup.claim_ids),
-            )
-            for dup in workspace.media.near_duplicates(media.id)
-        )
-        thumbnail = workspace.media.thumbnail_path(media.sha256)
-        size = _fitted_size(thumbnail) if thumbnail is not None else (0, 0)
-        details.append(MediaDetail(media, seen, thumbnail, size))
+        seen = load_seen_before(workspace, media.id, names)
+        details.append(MediaDetail(media, seen, workspace.media.thumbnail_path(media.sha256)))
     return ClaimDetail(claim, tuple(details))
-
-
-def _fitted_size(path: Path) -> tuple[int, int]:
-    """The thumbnail's size scaled to fit THUMB_BOX (read from the file header only)."""
-    size = QImageReader(str(path)).size()
-    if size.width() <= 0 or size.height() <= 0:
-        return (0, 0)
-    scale = min(THUMB_BOX / size.width(), THUMB_BOX / size.height(), 1.0)
-    return (max(1, round(size.width() * scale)), max(1, round(size.height() * scale)))
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -145,42 +126,18 @@ def _claim_fields(c: ClaimView) -> str:
     return "<table cellspacing='2'>" + "".join(rows) + "</table>"
 
 
-def _seen_before(item: MediaDetail, claim_id: str) -> str:
-    if not item.seen_before:
-        return "<span style='color:gray'>Not seen before.</span>"
-    lines = []
-    for seen in item.seen_before:
-        dup = seen.duplicate
-        where = ", ".join(
-            "this claim" if cid == claim_id else f"“{escape(_short(text))}”"
-            for cid, text in seen.claims
-        )
-        at = f" at {dup.t_ms / 1000:.1f} s" if dup.t_ms is not None else ""
-        compare = f"compare:{item.media.id}:{dup.media_id}"
-        lines.append(
-            f"<li><a href='{compare}'><b>{escape(seen.original_name)}</b></a>{at} — "
-            f"distance {dup.distance}, "
-            f"first seen {format_time(dup.first_seen)}, "
-            f"{'under ' + where if where else 'under no claim'} "
-            f"<span style='color:gray'>({dup.sha256[:12]})</span></li>"
-        )
-    return "<b style='color:#b06000'>Seen before:</b><ul>" + "".join(lines) + "</ul>"
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _media_block(item: MediaDetail, claim_id: str) -> str:
+def media_html(item: MediaDetail) -> str:
+    """The selected media's facts: name (a link to the viewer), size, EXIF highlights, and
+    who added it when."""
     m = item.media
     facts = [m.kind, _size(m.byte_size)]
     if m.width and m.height:
         facts.insert(1, f"{m.width}×{m.height}")
     if m.duration_ms:
         facts.append(f"{m.duration_ms / 1000:.1f} s")
-    view = f"media:{m.id}"
-    lines = [f"<a href='{view}'><b>{escape(m.original_name)}</b></a> — {escape(', '.join(facts))}"]
+    lines = [
+        f"<a href='media:{m.id}'><b>{escape(m.original_name)}</b></a> — {escape(', '.join(facts))}"
+    ]
     make, model = m.camera_make or "", m.camera_model or ""
     camera = model if make and model.startswith(make) else f"{make} {model}".strip()
     if m.capture_time or camera:
@@ -190,37 +147,21 @@ def _media_block(item: MediaDetail, claim_id: str) -> str:
         lines.append(f"GPS: {m.gps_latitude:.5f}, {m.gps_longitude:.5f}")
     if m.software:
         lines.append(f"Software: {escape(m.software)}")
-    lines.append(_seen_before(item, claim_id))
-    thumb = ""
-    width, height = item.thumbnail_size
-    if item.thumbnail is not None and width and height:
-        src = escape(item.thumbnail.as_uri(), quote=True)
-        thumb = f"<a href='{view}'><img src='{src}' width='{width}' height='{height}'></a>"
-    return (
-        "<table cellspacing='0' cellpadding='4'><tr>"
-        f"<td valign='top' width='{THUMB_BOX + 8}'>{thumb}</td>"
-        f"<td valign='top'>{'<br>'.join(lines)}</td></tr>"
-        # The full hash on its own line: it is what an editor checks the file against.
-        "<tr><td colspan='2' style='color:gray; font-family:monospace; font-size:small'>"
-        f"SHA-256 {m.sha256}</td></tr></table>"
-    )
+    lines.append(f"Added by {escape(m.acquired_by)} at {format_time(m.acquired_at)}")
+    return "<br>".join(lines)
 
 
-def claim_html(detail: ClaimDetail) -> str:
-    c = detail.claim
-    parts = [f"<h3>{escape(c.text)}</h3>", _claim_fields(c)]
-    parts.append(f"<h4>Media ({len(detail.media)})</h4>")
-    if not detail.media:
-        parts.append("<p style='color:gray'>No media attached yet.</p>")
-    parts.extend(_media_block(item, c.id) for item in detail.media)
-    return "".join(parts)
+def claim_html(claim: ClaimView) -> str:
+    return f"<h3>{escape(claim.text)}</h3>" + _claim_fields(claim)
 
 
-class ClaimDetailPane(QTextBrowser):
-    """Read-only view of one claim; ``show_detail(None)`` shows the placeholder.
+class ClaimDetailPane(QWidget):
+    """One claim: its fields above, its media strip below, and for the media chosen in the
+    strip its facts and every near duplicate. ``show_detail(None)`` shows the placeholder.
 
-    A picture's name or thumbnail asks for the viewer (``media_requested``), a seen-before
-    entry for the compare view (``compare_requested``); web links open in the browser.
+    Activating a thumbnail (double-click, Enter) or the media's name asks for the viewer
+    (``media_requested``), a seen-before row for the compare view (``compare_requested``,
+    this media then the other); web links open in the browser.
     """
 
     media_requested = Signal(str)
@@ -228,22 +169,169 @@ class ClaimDetailPane(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setOpenLinks(False)
-        self.anchorClicked.connect(self._follow)
-        self.setObjectName("claimDetail")
-        self.document().setIndentWidth(18)  # list bullets close to their heading
+        self.detail: ClaimDetail | None = None
+        self.fields = QTextBrowser()
+        self.fields.setOpenLinks(False)
+        self.fields.anchorClicked.connect(self._follow)
+        self.fields.setObjectName("claimDetail")
+        self.fields.setAccessibleName("Claim fields")
+
+        self.media_title = QLabel()
+        self.media_strip = QListWidget()
+        self.media_strip.setViewMode(QListView.ViewMode.IconMode)
+        self.media_strip.setMovement(QListView.Movement.Static)  # no drags inside the strip
+        self.media_strip.setFlow(QListView.Flow.LeftToRight)
+        self.media_strip.setWrapping(False)
+        self.media_strip.setIconSize(QSize(THUMB_BOX, THUMB_BOX))
+        self.media_strip.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.media_strip.setGridSize(QSize(THUMB_BOX + 24, THUMB_BOX + 28))
+        self.media_strip.setAccessibleName("Media of the claim")
+        self.media_strip.setToolTip("Double-click or press Enter to open the viewer")
+        bar = self.media_strip.horizontalScrollBar().sizeHint().height()
+        self.media_strip.setFixedHeight(THUMB_BOX + 36 + bar)
+        self.media_strip.currentItemChanged.connect(self._show_current_media)
+        self.media_strip.itemActivated.connect(
+            lambda item: self.media_requested.emit(str(item.data(MEDIA_ID_ROLE)))
+        )
+        self.media_facts = QLabel()
+        self.media_facts.setWordWrap(True)
+        self.media_facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.media_facts.linkActivated.connect(lambda link: self._follow(QUrl(link)))
+        self.media_facts.setAccessibleName("Selected media")
+        # The full hash is what an editor checks the file against: selectable, copyable,
+        # and in a field that scrolls rather than widening the pane.
+        self.sha_field = QLineEdit()
+        self.sha_field.setReadOnly(True)
+        self.sha_field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.sha_field.setAccessibleName("SHA-256 of the selected media")
+        self.sha_field.setToolTip("SHA-256 of the original file")
+        self.seen_title = QLabel()
+        self.seen_list = SeenBeforeList()
+        self.seen_list.compare_requested.connect(self._compare)
+
+        media_panel = QWidget()
+        column = QVBoxLayout(media_panel)
+        column.setContentsMargins(4, 4, 4, 4)
+        for widget in (self.media_title, self.media_strip, self.media_facts):
+            column.addWidget(widget)
+        sha_row = QHBoxLayout()
+        self.sha_label = QLabel("SHA-256")
+        self.sha_label.setBuddy(self.sha_field)
+        sha_row.addWidget(self.sha_label)
+        sha_row.addWidget(self.sha_field, 1)
+        column.addLayout(sha_row)
+        column.addWidget(self.seen_title)
+        column.addWidget(self.seen_list, 1)
+        column.addStretch(0)  # takes the room when there is no list to give it to
+        self.media_panel = media_panel
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("detailSplitter")  # its place is remembered by this name
+        splitter.addWidget(self.fields)
+        splitter.addWidget(media_panel)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([10_000, 10_000])  # halves: the fields, then the media
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
         self.show_detail(None)
 
+    def show_detail(self, detail: ClaimDetail | None) -> None:
+        """Show ``detail``; the media chosen before stays chosen when it is still there."""
+        chosen = self.current_media_id()
+        self.detail = detail
+        self.media_strip.clear()
+        self.media_panel.setVisible(detail is not None)
+        if detail is None:
+            self.fields.setHtml(PLACEHOLDER)
+            return
+        self.fields.setHtml(claim_html(detail.claim))
+        count = len(detail.media)
+        self.media_title.setText(
+            f"<b>Media ({count})</b>"
+            if count
+            else "<span style='color:gray'>No media attached "
+            "yet: drop pictures or videos here, or use File ▸ Add media… (Ctrl+O).</span>"
+        )
+        self.media_strip.setVisible(bool(count))
+        for item in detail.media:
+            self.media_strip.addItem(_strip_item(item))
+        ids = [item.media.id for item in detail.media]
+        seen = [i for i, item in enumerate(detail.media) if item.seen_before]
+        row = ids.index(chosen) if chosen in ids else (seen[0] if seen else 0)
+        if count:
+            self.media_strip.setCurrentRow(row)
+        else:
+            self._show_current_media(None)
+
+    def current_media_id(self) -> str | None:
+        item = self.media_strip.currentItem()
+        return None if item is None else str(item.data(MEDIA_ID_ROLE))
+
+    def text(self) -> str:
+        """Everything the pane says, as plain text (what a screen reader reads out)."""
+        parts = [self.fields.toPlainText()]
+        if self.detail is not None:
+            names = (self.media_strip.item(i).text() for i in range(self.media_strip.count()))
+            parts += [_plain(self.media_title.text()), ", ".join(names)]
+            if self.media_facts.isVisibleTo(self):
+                parts += [_plain(self.media_facts.text()), f"SHA-256 {self.sha_field.text()}"]
+                parts += [_plain(self.seen_title.text())]
+                parts += ["  ".join(row) for row in self.seen_list.rows()]
+        return "\n".join(parts)
+
+    def _current(self) -> MediaDetail | None:
+        chosen = self.current_media_id()
+        media = self.detail.media if self.detail is not None else ()
+        return next((item for item in media if item.media.id == chosen), None)
+
+    def _show_current_media(self, *_: object) -> None:
+        item = self._current()
+        for widget in (self.media_facts, self.sha_label, self.sha_field, self.seen_title):
+            widget.setVisible(item is not None)
+        if item is None:
+            return
+        self.media_facts.setText(media_html(item))
+        self.sha_field.setText(item.media.sha256)
+        self.sha_field.setCursorPosition(0)
+        count = len(item.seen_before)
+        self.seen_title.setText(
+            f"<b style='color:{SEEN_COLOUR.name()}'>Seen before ({count})</b> — double-click "
+            "a row to compare"
+            if count
+            else "<span style='color:gray'>Not seen before.</span>"
+        )
+        self.seen_list.setVisible(bool(count))
+        claim = self.detail.claim.id if self.detail is not None else None
+        self.seen_list.show_entries(item.seen_before, claim)
+
+    def _compare(self, other_id: str) -> None:
+        chosen = self.current_media_id()
+        if chosen is not None:
+            self.compare_requested.emit(chosen, other_id)
+
     def _follow(self, url: QUrl) -> None:
-        link = url.toString()
-        kind, _, rest = link.partition(":")
+        kind, _, rest = url.toString().partition(":")
         if kind == "media":
             self.media_requested.emit(rest)
-        elif kind == "compare":
-            left, _, right = rest.partition(":")
-            self.compare_requested.emit(left, right)
         elif url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
 
-    def show_detail(self, detail: ClaimDetail | None) -> None:
-        self.setHtml(PLACEHOLDER if detail is None else claim_html(detail))
+
+def _plain(html: str) -> str:
+    return QTextDocumentFragment.fromHtml(html).toPlainText()
+
+
+def _strip_item(item: MediaDetail) -> QListWidgetItem:
+    m = item.media
+    mark = f"{SEEN_MARK} " if item.seen_before else ""
+    entry = QListWidgetItem(mark + m.original_name)
+    entry.setData(MEDIA_ID_ROLE, m.id)
+    if item.thumbnail is not None:
+        entry.setIcon(QIcon(str(item.thumbnail)))  # read when first painted
+    tip = f"{m.original_name}\n{m.kind}, added {format_time(m.acquired_at)}"
+    if item.seen_before:
+        entry.setForeground(SEEN_COLOUR)
+        tip += f"\nSeen before: {len(item.seen_before)} near duplicate(s)"
+    entry.setToolTip(tip)
+    return entry

@@ -44,6 +44,8 @@ from workbench.errors import ConflictError, ValidationError, WorkbenchError
 from workbench.views import ClaimView, SourceView
 
 NEW_SOURCE = "__new__"
+NEW_CASE = "__new_case__:"  # + the typed name, until the case is created on save
+NO_CASE = "— no case —"
 PLATFORMS = ("telegram", "twitter", "facebook", "youtube", "instagram", "tiktok", "web")
 RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"}
 #: UTC offsets in use somewhere, in minutes (whole hours plus the half and quarter ones).
@@ -212,9 +214,12 @@ class ClaimEditor(QDialog):
         history: ClaimHistory,
         claim_id: str | None = None,
         parent: QWidget | None = None,
+        case_id: str | None = None,
     ) -> None:
+        """``case_id``: the case a new claim starts in (the one the window shows)."""
         super().__init__(parent)
         self._claims, self._history = claims, history
+        self._new_case_id = case_id
         self._claim: ClaimView | None = claims.get(claim_id) if claim_id else None
         self._guessed_handle = ""  # what the URL last suggested, while not edited by hand
         self._guessed_source: str | None = None
@@ -262,12 +267,21 @@ class ClaimEditor(QDialog):
         where.addWidget(self.longitude_edit)
         self.actors_edit = _line("Actors", "comma-separated, e.g. IS, YPG")
         self.tags_edit = _line("Tags", "comma-separated")
+        self.case_combo = QComboBox()
+        self.case_combo.setAccessibleName("Case")
+        self.case_combo.setEditable(True)  # a name not in the list is a new case
+        self.case_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = self.case_combo.lineEdit()
+        if line is not None:
+            line.setAccessibleName("Case name")
+        self.case_combo.setToolTip("Pick a case, or type a new case's name")
         self.credibility_combo = QComboBox()
         self.credibility_combo.setAccessibleName("Credibility")
         self.credibility_combo.addItem("— not graded", None)
         for grade, words in fields.CREDIBILITY.items():
             self.credibility_combo.addItem(f"{grade} — {words}", grade)
         facts = QFormLayout()
+        facts.addRow("Cas&e", self.case_combo)
         facts.addRow("&Source", self.source_combo)
         facts.addRow("", self.new_source)
         url_label = QLabel("Post &URL")
@@ -322,6 +336,8 @@ class ClaimEditor(QDialog):
             "translation": self.translation_edit,
             "notes": self.notes_edit,
             "source_id": self.source_combo,
+            "case_id": self.case_combo,
+            "case": self.case_combo,
             "source platform": self.platform_combo,
             "source handle": self.handle_edit,
             "source display name": self.display_name_edit,
@@ -385,6 +401,7 @@ class ClaimEditor(QDialog):
         c = self._claim
         self._loading = True  # showing the stored URL must not pick a source for it
         self._fill_sources(c.source.id if c and c.source else None)
+        self._fill_cases(c.case_id if c else self._new_case_id)
         local_offset = offset_minutes(datetime.now().astimezone())
         if c is None:
             self.posted.set_value(None, local_offset)
@@ -428,6 +445,22 @@ class ClaimEditor(QDialog):
         self.source_combo.blockSignals(False)
         self._source_chosen()
 
+    def _fill_cases(self, selected: str | None) -> None:
+        self.case_combo.clear()
+        self.case_combo.addItem(NO_CASE, None)
+        for case in self._claims.list_cases():
+            self.case_combo.addItem(case.name, case.id)
+        self.case_combo.setCurrentIndex(max(0, self.case_combo.findData(selected)))
+
+    def _case_value(self) -> str | None:
+        """The chosen case's id; a typed name not in the list comes back as ``NEW_CASE``
+        followed by the name (the case is created on save)."""
+        name = self.case_combo.currentText().strip()
+        index = self.case_combo.findText(name, Qt.MatchFlag.MatchFixedString)
+        if index >= 0:
+            return self.case_combo.itemData(index)
+        return NEW_CASE + name if name else None
+
     def _show_verdict(self) -> None:
         c = self._claim
         status = c.status if c else "unconfirmed"
@@ -453,6 +486,7 @@ class ClaimEditor(QDialog):
             "translation": self.translation_edit.toPlainText(),
             "notes": self.notes_edit.toPlainText(),
             "source_id": None if source in (None, NEW_SOURCE) else source,
+            "case_id": self._case_value(),
             "post_url": self.url_edit.text(),
             "posted_at": self.posted.value(),
             "observed_at": self.observed.value(),
@@ -479,11 +513,14 @@ class ClaimEditor(QDialog):
         try:
             if self.source_combo.currentData() == NEW_SOURCE:
                 self._add_source()
+            case = self._case_value()
+            if case is not None and case.startswith(NEW_CASE):
+                self._fill_cases(self._claims.create_case(case.removeprefix(NEW_CASE)).id)
             values = self.values()
             if self._claim is None:
                 text = values.pop("text")
                 chosen = {k: v for k, v in values.items() if v not in (None, "")}
-                view = self._claims.create(text, **chosen)
+                view = self._history.create(text, chosen)
             else:
                 new = {k: v for k, v in values.items() if v != self._loaded[k]}
                 if not new:

@@ -30,13 +30,25 @@ PAGES_KEPT = 16
 CLAIM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Whether any of the claim's pictures was seen before (``bool``).
 SEEN_BEFORE_ROLE = Qt.ItemDataRole.UserRole + 2
-SEEN_BADGE = "◆ seen"  # the tooltip says the rest
+SEEN_MARK = "◆"
+SEEN_BADGE = f"{SEEN_MARK} seen"  # the tooltip says the rest
 
-#: Verdict colours: green and red that stay readable on light and dark palettes.
-STATUS_COLOURS = {"confirmed": QColor("#1b7f3b"), "refuted": QColor("#b3261e")}
+#: Verdict colours, the fills of the status chips (``ui.status_chip``): white text on each
+#: reaches 4.5:1 contrast or more (WCAG AA), on light and dark palettes alike.
+STATUS_COLOURS = {
+    "confirmed": QColor("#1b7f3b"),
+    "refuted": QColor("#b3261e"),
+    "unconfirmed": QColor("#5f6368"),
+}
 SEEN_COLOUR = QColor("#b06000")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def short(text: str, limit: int = 40) -> str:
+    """``text`` on one line, cut to at most ``limit`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def format_time(value: datetime | None) -> str:
@@ -150,9 +162,6 @@ class ClaimsModel(QAbstractTableModel):
             return row.text
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_MEDIA and row.seen_before:
             return "A picture of this claim was seen before, under another claim or file"
-        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
-            colour = STATUS_COLOURS.get(row.status)
-            return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_MEDIA and row.seen_before:
             return QBrush(SEEN_COLOUR)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_MEDIA:

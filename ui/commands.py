@@ -1,4 +1,4 @@
-"""Undo and redo of claim edits and verdicts: commands change the domain, never widgets.
+"""Undo and redo of new claims, edits and verdicts: commands change the domain, never widgets.
 
 Shape from orange-canvas-core's ``document/commands.py``: each ``QUndoCommand`` calls the
 claim service with the values to apply (redo: the new ones, undo: the old ones); the
@@ -21,14 +21,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from ui.claims_model import short
 from workbench.claims import ClaimService
-from workbench.errors import WorkbenchError
+from workbench.errors import ConflictError, WorkbenchError
 from workbench.views import ClaimView
-
-
-def short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ClaimCommand(QUndoCommand):
@@ -40,7 +36,8 @@ class ClaimCommand(QUndoCommand):
         self._history = history
         self._pushing = False  # set while QUndoStack.push calls redo() on an applied change
 
-    def apply(self, forward: bool, expected_version: int | None) -> ClaimView:
+    def apply(self, forward: bool, expected_version: int | None) -> ClaimView | None:
+        """The claim as the change leaves it (None: the change removed it)."""
         raise NotImplementedError
 
     def redo(self) -> None:
@@ -90,6 +87,28 @@ class VerdictCommand(ClaimCommand):
         )
 
 
+class CreateClaimCommand(ClaimCommand):
+    """A new claim: undo removes it, redo logs it again with the same id and values.
+
+    Undo is refused (the claim kept) once the claim changed after it was created, by an
+    edit, a verdict or media attached: removing it then would lose that work."""
+
+    def __init__(self, history: ClaimHistory, text: str, values: dict[str, Any]) -> None:
+        super().__init__(history, "", f"New claim “{short(text)}”")
+        self.claim_text, self.values = text, dict(values)
+
+    def apply(self, forward: bool, expected_version: int | None) -> ClaimView | None:
+        claims = self._history.claims
+        if forward:
+            view = claims.create(self.claim_text, claim_id=self.claim_id or None, **self.values)
+            self.claim_id = view.id
+            return view
+        if claims.get(self.claim_id).media:
+            raise ConflictError("media were attached to this claim since it was logged")
+        claims.delete(self.claim_id, expected_version=expected_version)
+        return None
+
+
 class ClaimHistory(QObject):
     """The window's undo stack for claims, and the one way the UI edits or decides them."""
 
@@ -103,6 +122,10 @@ class ClaimHistory(QObject):
         self.claims = claims
         self.stack = QUndoStack(self)
         self._versions: dict[str, int] = {}  # claim id -> version after our last change
+
+    def create(self, text: str, values: dict[str, Any]) -> ClaimView:
+        """Log a new claim with ``values`` (fields the service takes), undoably."""
+        return self._perform(CreateClaimCommand(self, text, values), None)
 
     def edit(
         self,
@@ -122,12 +145,13 @@ class ClaimHistory(QObject):
         version = claim.version if expected_version is None else expected_version
         return self._perform(VerdictCommand(self, claim, status, rationale), version)
 
-    def _perform(self, command: ClaimCommand, expected_version: int) -> ClaimView:
+    def _perform(self, command: ClaimCommand, expected_version: int | None) -> ClaimView:
         view = command.apply(True, expected_version)  # raises: not pushed
-        self._versions[view.id] = view.version
+        if view is None:
+            raise TypeError(f"{type(command).__name__} applied forward gave no claim")
         command._pushing = True
         self.stack.push(command)  # takes ownership; its redo() is skipped this once
-        self.claim_changed.emit(view.id)
+        self._changed(command, view)
         return view
 
     def _replay(self, command: ClaimCommand, forward: bool) -> None:
@@ -137,5 +161,11 @@ class ClaimHistory(QObject):
             command.setObsolete(True)  # the stack deletes it: it cannot be applied any more
             self.failed.emit("Cannot redo" if forward else "Cannot undo", exc)
             return
-        self._versions[view.id] = view.version
-        self.claim_changed.emit(view.id)
+        self._changed(command, view)
+
+    def _changed(self, command: ClaimCommand, view: ClaimView | None) -> None:
+        if view is None:
+            self._versions.pop(command.claim_id, None)
+        else:
+            self._versions[view.id] = view.version
+        self.claim_changed.emit(command.claim_id)

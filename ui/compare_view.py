@@ -177,6 +177,7 @@ class CompareView(QDialog):
         layout.addWidget(self.pages, 1)
         self._build_shortcuts()
         self.resize(1280, 760)
+        sides.setSizes([640, 640])  # equal halves, whatever the titles' lengths
         self.set_mode(SIDE_BY_SIDE)
         self._load()
 
@@ -216,6 +217,7 @@ class CompareView(QDialog):
         self.blend_slider.setValue(50)
         self.blend_slider.setFixedWidth(200)
         self.blend_slider.setToolTip("How much of the right picture lies over the left one")
+        self.blend_slider.setAccessibleName("Blend: share of the right picture")
         self.blend_slider.valueChanged.connect(self._set_blend)
         bar.addWidget(self.blend_label)
         bar.addWidget(self.blend_slider)

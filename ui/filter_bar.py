@@ -6,7 +6,7 @@ It knows nothing of the table: it turns what the analyst typed and picked into a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -127,6 +127,32 @@ class FilterBar(QWidget):
             posted_to=_day(self.posted_to, next_day=True),
             has_seen_before=True if self.seen_before.isChecked() else None,
         )
+
+    def set_query(self, query: ClaimQuery) -> list[str]:
+        """Show ``query`` (without announcing it); returns the names of its conditions this
+        workspace no longer offers (a removed case, say), which are left at "Any"."""
+        missing = []
+        self.blockSignals(True)
+        try:
+            self.search.setText(query.text)
+            for name, combo, value in (
+                ("status", self.status, query.status),
+                ("source", self.source, query.source_id),
+                ("actor", self.actor, query.actor),
+                ("tag", self.tag, query.tag),
+                ("case", self.case, query.case_id),
+            ):
+                index = combo.findData(value) if value is not None else 0
+                if index < 0:
+                    missing.append(name)
+                combo.setCurrentIndex(max(index, 0))
+            until = query.posted_to - timedelta(days=1) if query.posted_to else None
+            for box, day in ((self.posted_from, query.posted_from), (self.posted_to, until)):
+                box.setDate(QDate(day.year, day.month, day.day) if day else NO_DATE)
+            self.seen_before.setChecked(bool(query.has_seen_before))
+        finally:
+            self.blockSignals(False)
+        return missing
 
     def clear(self) -> None:
         self.blockSignals(True)

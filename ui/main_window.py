@@ -10,17 +10,21 @@ verdicts go through ``ClaimHistory`` (undoable); whatever changes a claim ends i
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QDialog,
     QFileDialog,
     QHeaderView,
+    QInputDialog,
+    QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QTableView,
     QToolBar,
@@ -49,11 +53,14 @@ from ui.ingest import IngestJob, IngestOutcome, IngestProgress
 from ui.media_viewer import open_media_viewer
 from ui.messages import IngestReportDialog, error_message, show_error
 from ui.quick_capture import QuickCapture
+from ui.saved_filter_list import SavedFilterList
 from ui.settings_dialog import SettingsChoice, SettingsDialog, store_choice
+from ui.status_chip import StatusChipDelegate
 from ui.tasks import TaskRunner
 from ui.verdict import VERDICTS, VerdictDialog, decide
 from ui.window_state import restore_window_state, save_window_state
 from workbench.errors import WorkbenchError
+from workbench.saved_filters import SavedFilter
 from workbench.search import ClaimSearch
 from workbench.settings import Settings
 from workbench.views import ClaimView
@@ -114,8 +121,12 @@ class MainWindow(QMainWindow):
         column.addWidget(self.claims_view)
         self.case_list = CaseList()
         self.case_list.case_chosen.connect(self.choose_case)
+        self.saved_filters = SavedFilterList()
+        self.saved_filters.chosen.connect(self.apply_saved_filter)
+        self.saved_filters.rename_requested.connect(self.rename_saved_filter)
+        self.saved_filters.delete_requested.connect(self.delete_saved_filter)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.case_list)
+        splitter.addWidget(self._build_navigator())
         splitter.addWidget(claims_side)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 0)
@@ -137,7 +148,7 @@ class MainWindow(QMainWindow):
         count = self.claims_model.rowCount()
         self.statusBar().showMessage(f"{count} claim{'s' if count != 1 else ''} in this workspace")
         self.resize(1200, 720)
-        splitter.setSizes([150, 610, 440])  # the detail pane needs room for pictures
+        splitter.setSizes([180, 600, 440])  # the detail pane needs room for pictures
         self.quick_capture = QuickCapture(self)  # drops and Ctrl+V, after the detail pane
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.quick_capture.paste_action)
@@ -156,6 +167,7 @@ class MainWindow(QMainWindow):
         view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # as logged; Status, Posted sort
         view.verticalHeader().hide()
         view.setAccessibleName("Claims")
+        view.setItemDelegateForColumn(COL_STATUS, StatusChipDelegate(view))
         view.doubleClicked.connect(lambda _index: self.edit_claim())
         # Fixed starting widths the analyst can drag: sizing to contents would make Qt read
         # a thousand rows at start, defeating the model's paging on a big workspace.
@@ -166,6 +178,26 @@ class MainWindow(QMainWindow):
         for column, width in COLUMN_WIDTHS_EM.items():
             header.resizeSection(column, width * em)
         return view
+
+    def _build_navigator(self) -> QWidget:
+        """The left column: the cases, then the saved filters, each under its heading."""
+        navigator = QWidget()
+        column = QVBoxLayout(navigator)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        for heading, widget, stretch in (
+            ("Cases", self.case_list, 2),
+            ("Saved filte&rs", self.saved_filters, 1),  # Alt+R; Tab reaches both
+        ):
+            label = QLabel(heading)
+            label.setBuddy(widget)
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+            label.setContentsMargins(4, 4, 4, 0)
+            column.addWidget(label)
+            column.addWidget(widget, stretch)
+        return navigator
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -229,6 +261,13 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
+        self.save_filter_action = self._action(
+            "Save &filter…",
+            "Ctrl+Shift+S",
+            self.save_filter,
+            "Keep the current search and filters under a name, on the left",
+        )
+        edit_menu.addAction(self.save_filter_action)
         claim_menu = self.menuBar().addMenu("&Claim")
         claim_menu.addActions([self.new_claim_action, self.edit_claim_action])
         claim_menu.addSeparator()
@@ -326,6 +365,7 @@ class MainWindow(QMainWindow):
     def refresh_claims(self) -> None:
         """Re-read the claims (after anything changed them), keeping the selection."""
         selected = self.selected_claim_id()
+        self._list_saved_filters()
         try:
             self._set_facets()
             self.claims_model.refresh()
@@ -352,6 +392,7 @@ class MainWindow(QMainWindow):
         selected = self.selected_claim_id()
         query = self.filter_bar.query()
         self.case_list.show_case(query.case_id)
+        self.saved_filters.show_query(query)
         try:
             self.claims_model.set_query(query)
         except WorkbenchError as exc:  # e.g. a date range the search refuses
@@ -359,6 +400,88 @@ class MainWindow(QMainWindow):
             return
         self.select_claim(selected)
         self.statusBar().showMessage(f"{self.claims_model.rowCount()} matching claims")
+
+    # -- saved filters -------------------------------------------------------------------
+
+    def _list_saved_filters(self) -> None:
+        try:
+            self.saved_filters.set_filters(self._ws.saved_filters.list())
+        except WorkbenchError as exc:
+            show_error(self, "Cannot list the saved filters", exc)
+        self.saved_filters.show_query(self.filter_bar.query())
+
+    def apply_saved_filter(self, saved: SavedFilter) -> None:
+        missing = self.filter_bar.set_query(saved.query)
+        self.apply_filters()
+        if missing:
+            self.statusBar().showMessage(
+                f"Saved filter “{saved.name}”: its {', '.join(missing)} is no longer in this "
+                f"workspace, so it is left at Any; {self.claims_model.rowCount()} matching claims"
+            )
+
+    def _ask_name(
+        self, title: str, label: str, name: str, done: Callable[[str], None]
+    ) -> QInputDialog:
+        dialog = QInputDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(name)
+        dialog.textValueSelected.connect(done)
+        dialog.open()
+        return dialog
+
+    def save_filter(self) -> QInputDialog:
+        """Ask a name for the filter bar's query, then keep it (a name in use is updated)."""
+        current = self.saved_filters.current_filter()
+        suggestion = current.name if current else self.filter_bar.search.text().strip()
+        return self._ask_name(
+            "Save filter", "Name for the current search and filters:", suggestion, self._save_as
+        )
+
+    def _save_as(self, name: str) -> None:
+        try:
+            saved = self._ws.saved_filters.save(name, self.filter_bar.query())
+        except WorkbenchError as exc:
+            show_error(self, "The filter was not saved", exc)
+            return
+        self._list_saved_filters()
+        self.statusBar().showMessage(f"Saved filter “{saved.name}”")
+
+    def rename_saved_filter(self, saved: SavedFilter) -> QInputDialog:
+        def rename(name: str) -> None:
+            try:
+                self._ws.saved_filters.rename(saved.id, name)
+            except WorkbenchError as exc:
+                show_error(self, "The filter was not renamed", exc)
+            self._list_saved_filters()
+
+        return self._ask_name("Rename saved filter", "New name:", saved.name, rename)
+
+    def delete_saved_filter(self, saved: SavedFilter) -> QMessageBox:
+        """Ask, then remove ``saved`` (the claims it found are not touched)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete saved filter",
+            f"Delete the saved filter “{saved.name}”? Claims are not affected.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: QAbstractButton) -> None:
+            if box.standardButton(button) != QMessageBox.StandardButton.Yes:
+                return
+            try:
+                self._ws.saved_filters.delete(saved.id)
+            except WorkbenchError as exc:
+                show_error(self, "The filter was not deleted", exc)
+            self._list_saved_filters()
+            self.statusBar().showMessage(f"Deleted saved filter “{saved.name}”")
+
+        box.buttonClicked.connect(answered)
+        box.open()
+        return box
 
     def _show_selected_claim(self) -> None:
         claim_id = self.selected_claim_id()
@@ -414,7 +537,8 @@ class MainWindow(QMainWindow):
         if self.editor is not None:
             self.editor.close()
         try:
-            editor = ClaimEditor(self._ws.claims, self.history, claim_id, self)
+            case = None if claim_id else self.filter_bar.query().case_id  # Ctrl+N: this case
+            editor = ClaimEditor(self._ws.claims, self.history, claim_id, self, case_id=case)
         except WorkbenchError as exc:  # e.g. removed by a colleague meanwhile
             show_error(self, "Cannot edit this claim", exc)
             return None

@@ -13,13 +13,11 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QIcon, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -35,19 +33,15 @@ from ui.claims_model import format_time
 from ui.compare_view import open_compare_view
 from ui.image_convert import PictureView, add_zoom_buttons, format_bytes, to_qimage
 from ui.messages import error_message, show_error
+from ui.seen_before import SeenBeforeList, load_seen_before
 from ui.tasks import TaskRunner
 from workbench.errors import WorkbenchError
 from workbench.pictures import VIEW_SIDE, media_picture
-from workbench.views import MediaView, NearDuplicate
+from workbench.views import MediaView
 from workbench.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-COL_PICTURE, COL_DISTANCE, COL_CLAIMS = 0, 1, 2  # the "seen before" list's columns
-MEDIA_ID_ROLE = Qt.ItemDataRole.UserRole
-FIRST_SEEN_ROLE = Qt.ItemDataRole.UserRole + 1
-CLAIM_IDS_ROLE = Qt.ItemDataRole.UserRole + 2
-THUMB_SIDE = 64
 FROM_WIDTH = 320  # pixels of a source path shown before it is shortened
 ORIENTATIONS = {
     1: "normal",
@@ -116,7 +110,7 @@ class MediaViewer(QDialog):
         self._ws = workspace
         self._runner = runner or TaskRunner(self)
         self.media = workspace.media.get(media_id)  # raises NotFoundError before any widget
-        self.seen_before: tuple[NearDuplicate, ...] = workspace.media.near_duplicates(media_id)
+        self.seen_before = load_seen_before(workspace, media_id)
         self.compare_views: list[QWidget] = []
         self.picture_error: str | None = None
         self.picture_size = QSize()
@@ -236,6 +230,7 @@ class MediaViewer(QDialog):
         # A read-only field, not a label: all 64 digits selectable without widening the pane.
         self.sha_field = QLineEdit(m.sha256)
         self.sha_field.setReadOnly(True)
+        self.sha_field.setAccessibleName("SHA-256")
         self.sha_field.setFrame(False)
         self.sha_field.setCursorPosition(0)
         mono = QFont("monospace")
@@ -264,7 +259,7 @@ class MediaViewer(QDialog):
             hint.setStyleSheet("color: gray")
             compare_row.addWidget(hint, 1)
             self.compare_button = QPushButton("Compare…")
-            self.compare_button.clicked.connect(self._compare_selected)
+            self.compare_button.clicked.connect(self.duplicates.compare_current)
             compare_row.addWidget(self.compare_button)
             layout.addLayout(compare_row)
         else:
@@ -287,58 +282,11 @@ class MediaViewer(QDialog):
         caption.setStyleSheet("color: gray")
         form.addRow(caption, label)
 
-    def _build_duplicates(self) -> QTreeWidget:
-        tree = QTreeWidget()
-        tree.setHeaderLabels(["Picture, first seen", "Distance", "Under claims"])
-        tree.setRootIsDecorated(False)
-        tree.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
-        tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        tree.setAlternatingRowColors(True)
-        claim_texts: dict[str, str] = {}
-        for dup in self.seen_before:
-            tree.addTopLevelItem(self._duplicate_item(dup, claim_texts))
-        header = tree.header()
-        for column in (COL_PICTURE, COL_DISTANCE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        tree.setWordWrap(True)
-        tree.itemDoubleClicked.connect(lambda item, _column: self.compare_with(item))
-        first = tree.topLevelItem(0)
-        if first is not None:
-            tree.setCurrentItem(first)
+    def _build_duplicates(self) -> SeenBeforeList:
+        tree = SeenBeforeList()
+        tree.show_entries(self.seen_before, None)
+        tree.compare_requested.connect(self.compare_with)
         return tree
-
-    def _duplicate_item(self, dup: NearDuplicate, claim_texts: dict[str, str]) -> QTreeWidgetItem:
-        try:
-            name = self._ws.media.get(dup.media_id).original_name
-        except WorkbenchError:
-            name = dup.sha256[:12]
-        for claim_id in dup.claim_ids:
-            if claim_id not in claim_texts:
-                try:
-                    claim_texts[claim_id] = self._ws.claims.get(claim_id).text
-                except WorkbenchError:
-                    claim_texts[claim_id] = "(claim removed)"
-        at = f" at {dup.t_ms / 1000:.1f} s" if dup.t_ms is not None else ""
-        claims = "\n".join(_short(claim_texts[c]) for c in dup.claim_ids) or "none"
-        # Two lines under one thumbnail keep the row narrow enough for the side pane.
-        first_seen = format_time(dup.first_seen)
-        item = QTreeWidgetItem([f"{name}{at}\n{first_seen}", str(dup.distance), claims])
-        item.setData(COL_PICTURE, MEDIA_ID_ROLE, dup.media_id)
-        item.setData(COL_PICTURE, FIRST_SEEN_ROLE, first_seen)
-        item.setToolTip(COL_PICTURE, f"{name}, first seen {first_seen}\nSHA-256 {dup.sha256}")
-        item.setToolTip(
-            COL_CLAIMS,
-            "\n".join(f"{c}: {claim_texts[c]}" for c in dup.claim_ids) or "Under no claim",
-        )
-        item.setData(COL_CLAIMS, CLAIM_IDS_ROLE, dup.claim_ids)
-        item.setTextAlignment(COL_DISTANCE, Qt.AlignmentFlag.AlignCenter)
-        thumbnail = self._ws.media.thumbnail_path(dup.sha256)
-        if thumbnail is not None:  # a 256-pixel JPEG written at ingest: cheap to read here
-            pixmap = QPixmap(str(thumbnail))
-            if not pixmap.isNull():
-                item.setIcon(COL_PICTURE, QIcon(pixmap))
-        return item
 
     def _build_all_tags(self) -> QWidget:
         tree = QTreeWidget()
@@ -416,15 +364,12 @@ class MediaViewer(QDialog):
         """Every fact shown, one "name: value" a line (what the analyst reads)."""
         return "\n".join(f"{name}: {label.text()}" for name, label in self.facts.items())
 
-    def _compare_selected(self) -> None:
-        item = self.duplicates.currentItem()
-        if item is not None:
-            self.compare_with(item)
-
-    def compare_with(self, item: QTreeWidgetItem) -> QWidget | None:
+    def compare_with(self, other_id: str) -> QWidget | None:
         """Open the compare view: this picture on the left, the duplicate on the right."""
-        other_id = str(item.data(COL_PICTURE, MEDIA_ID_ROLE))
-        distance = next((d.distance for d in self.seen_before if d.media_id == other_id), None)
+        distance = next(
+            (e.duplicate.distance for e in self.seen_before if e.duplicate.media_id == other_id),
+            None,
+        )
         view = open_compare_view(self._ws, self.media.id, other_id, self, distance=distance)
         if view is not None:
             self.compare_views.append(view)
@@ -434,8 +379,3 @@ class MediaViewer(QDialog):
     def _forget(self, view: QWidget) -> None:
         if view in self.compare_views:
             self.compare_views.remove(view)
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -37,7 +37,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
-from ui.claims_model import CLAIM_ID_ROLE, COL_TEXT
+from ui.claims_model import CLAIM_ID_ROLE, COL_TEXT, short
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -64,11 +64,6 @@ def post_url(text: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return candidate
-
-
-def _shortened(text: str, limit: int = CLAIM_TEXT_SHOWN) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _is_editable_text(widget: QWidget | None) -> bool:
@@ -169,14 +164,14 @@ class QuickCapture(QObject):
             index = self._view.indexAt(position)
             if index.isValid():
                 text = str(index.siblingAtColumn(COL_TEXT).data() or "")
-                return index, f"Drop to attach to: {_shortened(text)}"
+                return index, f"Drop to attach to: {short(text, CLAIM_TEXT_SHOWN)}"
         selected = self._window.selected_claim_id()
         if selected is None:
             return None, "Drop to add to the library (no claim selected)"
         text = ""
         for row in self._view.selectionModel().selectedRows(COL_TEXT):
             text = str(row.data() or "")
-        return None, f"Drop to attach to: {_shortened(text)}"
+        return None, f"Drop to attach to: {short(text, CLAIM_TEXT_SHOWN)}"
 
     def _drag_moved(self, watched: QObject, event: QDragMoveEvent) -> None:
         if not local_paths(event.mimeData()):

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.commands import ClaimHistory, short
+from ui.claims_model import short
+from ui.commands import ClaimHistory
 from ui.messages import show_error
 from workbench.errors import WorkbenchError
 from workbench.views import ClaimView

@@ -24,7 +24,7 @@ APPLICATION = "workbench"
 STATE_FILE_ENV = "WORKBENCH_UI_STATE"
 #: Bump when the window's layout changes so much that an older saved state would mislead
 #: (e.g. other columns, or columns that became resizable): older states are then ignored.
-STATE_VERSION = 2  # 2: the cases list joined the main splitter
+STATE_VERSION = 3  # 2: the cases list joined the main splitter; 3: the detail pane split
 
 
 def settings() -> QSettings:

@@ -19,8 +19,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from storage.schema import Case, Claim, ClaimActor, ClaimMedia, ClaimTag, Media, Source
 from workbench import audit, fields
 from workbench.errors import ConflictError, NotFoundError, ValidationError
-from workbench.sources import find_or_create_case, find_or_create_source, source_view
-from workbench.views import AuditView, ClaimView, LinkedMedia, SourceView
+from workbench.sources import case_view, find_or_create_case, find_or_create_source, source_view
+from workbench.views import AuditView, CaseView, ClaimView, LinkedMedia, SourceView
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
@@ -107,6 +107,12 @@ class ClaimService:
         with self._ws.db.read() as session:
             return [source_view(source) for source in session.scalars(query)]
 
+    def list_cases(self) -> list[CaseView]:
+        """Every case, by name (the editor's case picker)."""
+        query = select(Case).order_by(func.lower(Case.name), Case.name)
+        with self._ws.db.read() as session:
+            return [case_view(case) for case in session.scalars(query)]
+
     def history(self, claim_id: str | uuid.UUID) -> list[AuditView]:
         with self._ws.db.read() as session:
             return audit.history(session, _parse_id("claim", claim_id))
@@ -120,12 +126,15 @@ class ClaimService:
         case: str | None = None,
         source: tuple[str, str] | None = None,
         source_reliability: str | None = None,
+        claim_id: str | None = None,
         **values: Any,
     ) -> ClaimView:
         """Log a new claim. ``case`` is a case name (created if new); ``source`` is
-        ``(platform, handle)`` (created if new); other keywords are fields in ``EDITABLE``."""
+        ``(platform, handle)`` (created if new); other keywords are fields in ``EDITABLE``.
+        ``claim_id`` gives the new claim a known id (a redo logs the claim it undid)."""
         with self._ws.db.transaction() as session:
-            claim = Claim(id=uuid.uuid4(), text=fields.text("text", text, required=True))
+            new_id = uuid.uuid4() if claim_id is None else uuid.UUID(claim_id)
+            claim = Claim(id=new_id, text=fields.text("text", text, required=True))
             changes = self._apply(session, claim, values)
             changes["text"] = (None, claim.text)
             if case:
@@ -142,6 +151,11 @@ class ClaimService:
             audit.record(session, self._actor, "claim", claim.id, "create", changes)
             session.flush()
             return self._view(session, claim)
+
+    def create_case(self, name: str) -> CaseView:
+        """The case of this name, created (and audited) if new."""
+        with self._ws.db.transaction() as session:
+            return case_view(find_or_create_case(session, self._actor, name))
 
     def create_source(
         self,
@@ -204,13 +218,21 @@ class ClaimService:
             claim_id, None, lambda s, c: self._link(s, c, media_id, role), action="attach"
         )
 
-    def delete(self, claim_id: str | uuid.UUID, purge_orphan_media: bool = False) -> list[str]:
+    def delete(
+        self,
+        claim_id: str | uuid.UUID,
+        purge_orphan_media: bool = False,
+        expected_version: int | None = None,
+    ) -> list[str]:
         """Remove a claim. Its media stay in the library (they are still "seen before")
         unless ``purge_orphan_media``: then media no other claim uses are removed too.
-        Returns the SHA-256 of every original removed."""
+        With ``expected_version``, a claim changed since it was read is refused
+        (:class:`ConflictError`). Returns the SHA-256 of every original removed."""
         purged: list[tuple[str, str]] = []  # (media id, sha256)
         with self._ws.db.transaction() as session:
             claim = self._load(session, claim_id)
+            if expected_version is not None and claim.version != expected_version:
+                raise ConflictError(self._conflict_message(session, claim, expected_version))
             snapshot = self._view(session, claim)
             media_ids = [link.media_id for link in claim.links]
             session.delete(claim)
@@ -224,6 +246,8 @@ class ClaimService:
                 {"text": (snapshot.text, None), "status": (snapshot.status, None)},
             )
             if purge_orphan_media:
+                # Found while the purged media's hashes are still there; rechecked after.
+                neighbours = self._ws.media.seen_before_neighbours(session, media_ids)
                 for media_id in media_ids:
                     still_used = session.scalar(
                         select(func.count()).where(ClaimMedia.media_id == media_id)
@@ -242,6 +266,7 @@ class ClaimService:
                             {"sha256": (media.sha256, None)},
                         )
                         session.delete(media)
+                self._ws.media.recheck_seen_before(session, neighbours)
         for purged_id, sha256 in purged:  # the rows are gone for good: now the files
             self._ws.index.remove(purged_id)
             self._ws.store.remove(sha256)

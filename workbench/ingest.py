@@ -7,6 +7,13 @@ its perceptual hashes and thumbnail made, and a durable copy staged in the store
 renamed into place, its row commits, and the in-memory index learns its hashes. A later
 file in the same batch therefore sees an earlier one as "seen before", and a failure in one
 file never touches another. Whatever is not consumed (cancel, error) is discarded.
+
+Each media row stores whether it is "seen before" (``Media.seen_before``: another stored
+media within ``DEFAULT_MAX_DISTANCE`` by pHash or dHash), so the claims filter is one SQL
+condition. A new media's commit sets it on the new row and on every earlier media it
+matches, in the same transaction. Removing media can leave a neighbour with nothing near
+it: the transaction that deletes media asks ``seen_before_neighbours`` before its deletes
+and hands the answer to ``recheck_seen_before`` after them.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +38,7 @@ from storage.schema import Claim, ClaimMedia, Media, MediaHash
 from workbench import audit, fields
 from workbench.analysis import Analysis, analyse_file
 from workbench.errors import AnalysisError, NotFoundError, WorkbenchError
-from workbench.matching import Hit, to_signed, to_unsigned
+from workbench.matching import DEFAULT_MAX_DISTANCE, Hit, to_signed, to_unsigned
 from workbench.views import IngestResult, IngestStatus, MatchResult, MediaView, NearDuplicate
 
 if TYPE_CHECKING:
@@ -212,6 +219,7 @@ class MediaService:
                 near_duplicates=self._near(analysis, max_distance, exclude=str(existing)),
             )
         near = self._near(analysis, max_distance)
+        seen = self._within_rule([(h.algorithm, h.value) for h in analysis.hashes])
         if staged is not None:
             _, newly_written = ws.store.commit(staged, analysis.sha256)
         else:  # the store had the file already (no row: left by an interrupted ingest)
@@ -220,6 +228,7 @@ class MediaService:
         try:
             with ws.db.transaction() as session:
                 media = self._media_row(media_id, analysis)
+                media.seen_before = _mark_seen_before(session, seen)
                 session.add(media)
                 session.flush()
                 changes = {
@@ -309,16 +318,51 @@ class MediaService:
         self, media_id: str, max_distance: int | None = None
     ) -> tuple[NearDuplicate, ...]:
         """Stored media that resemble stored media ``media_id`` (not itself)."""
+        media_uuid = uuid.UUID(media_id)
         with self._ws.db.read() as session:
-            rows = session.execute(
-                select(MediaHash.algorithm, MediaHash.value).where(
-                    MediaHash.media_id == uuid.UUID(media_id)
-                )
-            ).all()
-        hashes = [(algorithm, to_unsigned(value)) for algorithm, value in rows]
+            hashes = _stored_hashes(session, [media_uuid]).get(media_uuid, [])
         return self._describe(
             self._ws.index.nearest(hashes, self._limit(max_distance), exclude=media_id)
         )
+
+    def seen_before_neighbours(
+        self, session: Session, media_ids: Iterable[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """Media that may be "seen before" only because of ``media_ids``: asked in the
+        transaction that removes ``media_ids``, before it deletes them (their hashes are
+        read from the rows), for :meth:`recheck_seen_before` once they are gone."""
+        out: set[uuid.UUID] = set()
+        for media_id, hashes in _stored_hashes(session, media_ids).items():
+            out |= self._within_rule(hashes, exclude=media_id)
+        return out
+
+    def recheck_seen_before(self, session: Session, media_ids: Iterable[uuid.UUID]) -> None:
+        """Set the flag of each of ``media_ids`` afresh, in ``session``'s transaction.
+
+        A hit counts only if its row is still stored as ``session`` sees it: the media that
+        transaction deleted leave the in-memory index only after it commits.
+        """
+        media_ids = set(media_ids)
+        near = {
+            media_id: self._within_rule(hashes, exclude=media_id)
+            for media_id, hashes in _stored_hashes(session, media_ids).items()
+        }
+        candidates = set().union(*near.values())
+        stored = set(session.scalars(select(Media.id).where(Media.id.in_(candidates))))
+        seen = {media_id for media_id, hits in near.items() if hits & stored}
+        for flag, ids in ((True, seen), (False, media_ids - seen)):
+            if ids:
+                session.execute(update(Media).where(Media.id.in_(ids)).values(seen_before=flag))
+
+    def _within_rule(
+        self, hashes: Iterable[tuple[str, int]], exclude: uuid.UUID | None = None
+    ) -> set[uuid.UUID]:
+        """Media the index finds near ``hashes`` by the "seen before" rule, which is the
+        default distance whatever the analyst's setting (the flag means one thing)."""
+        hits = self._ws.index.nearest(
+            hashes, DEFAULT_MAX_DISTANCE, exclude=str(exclude) if exclude else None
+        )
+        return {uuid.UUID(hit.media_id) for hit in hits}
 
     def _near(
         self, analysis: Analysis, max_distance: int | None, exclude: str | None = None
@@ -381,6 +425,32 @@ class MediaService:
         """Where the stored original's bytes are (read-only; the file may be missing if the
         media folder was damaged, which ``verify`` reports)."""
         return self._ws.store.path_for(sha256)
+
+
+def _stored_hashes(
+    session: Session, media_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[str, int]]]:
+    """Each media's stored ``(algorithm, unsigned value)`` hashes (media without any left out)."""
+    out: dict[uuid.UUID, list[tuple[str, int]]] = {}
+    rows = session.execute(
+        select(MediaHash.media_id, MediaHash.algorithm, MediaHash.value).where(
+            MediaHash.media_id.in_(set(media_ids))
+        )
+    )
+    for media_id, algorithm, value in rows:
+        out.setdefault(media_id, []).append((algorithm, to_unsigned(value)))
+    return out
+
+
+def _mark_seen_before(session: Session, media_ids: set[uuid.UUID]) -> bool:
+    """Flag the stored media among ``media_ids`` (a new media's matches) as seen before;
+    whether any is stored, hence whether the new media is seen before itself."""
+    if not media_ids:
+        return False
+    result = session.connection().execute(
+        update(Media).where(Media.id.in_(media_ids)).values(seen_before=True)
+    )
+    return result.rowcount > 0
 
 
 def media_view(

@@ -8,12 +8,11 @@ server) updates it in the same transaction with nothing to call here.
 ``ClaimSearch.ids`` is one SQL statement returning id strings (no ORM objects): the window
 keeps the whole ordered list and asks ``rows`` only for what it shows.
 
-"Seen before" for a claim: one of its media has a perceptual hash (pHash or dHash) within
-the default distance of another stored media's, asked of the in-memory ``HashIndex`` (the
-same rule as at ingest). ``rows`` computes it for just the rows asked for; the
-``has_seen_before`` filter computes it for the media of the claims the other conditions
-leave. Each media's answer is remembered until the index changes size (an ingest or a
-purge), so a filter or a screen asked twice costs one index query per media once.
+"Seen before" for a claim: one of its media is flagged ``seen_before`` (another stored
+media has a pHash or dHash within the default distance; ingest and purge keep the flag
+true, see ``workbench.ingest``). So the ``has_seen_before`` filter is one SQL condition
+like the others and ``rows`` reads it in the same statement, with no index query and no
+per-media work in Python, on the window's thread or anywhere else.
 """
 
 from __future__ import annotations
@@ -30,7 +29,9 @@ from sqlalchemy import (
     Select,
     String,
     Text,
+    TextClause,
     cast,
+    column,
     func,
     literal_column,
     select,
@@ -38,6 +39,7 @@ from sqlalchemy import (
     text,
     type_coerce,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from storage.schema import (
     Case,
@@ -45,12 +47,11 @@ from storage.schema import (
     ClaimActor,
     ClaimMedia,
     ClaimTag,
-    MediaHash,
+    Media,
     Source,
 )
 from workbench import fields
 from workbench.errors import ValidationError
-from workbench.matching import DEFAULT_MAX_DISTANCE, MATCH_ALGORITHMS, to_unsigned
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
@@ -62,7 +63,9 @@ _claims = Claim.__table__
 _sources = Source.__table__
 _cases = Case.__table__
 _links = ClaimMedia.__table__
-_hashes = MediaHash.__table__
+_media = Media.__table__
+#: PostgreSQL's search index (0002) with each claim's posted_at beside it (0005)
+_search = table("claim_search", column("claim_id"), column("posted_at"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,6 +144,15 @@ def _uuid(field: str, value: str | uuid.UUID) -> uuid.UUID:
         raise ValidationError(field, f"{value!r} is not an id") from None
 
 
+def _seen_claim_ids() -> Select[Any]:
+    """Claims with a media flagged seen before (``Media.seen_before``, kept by ingest)."""
+    return (
+        select(_links.c.claim_id)
+        .select_from(_links.join(_media, _media.c.id == _links.c.media_id))
+        .where(_media.c.seen_before)
+    )
+
+
 def _aware(field: str, value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         raise ValidationError(field, "give a time zone")
@@ -151,22 +163,29 @@ class ClaimSearch:
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
         self._dialect = workspace.db.dialect
-        self._seen: dict[str, bool] = {}
-        self._seen_version: tuple[int, ...] = ()
 
     # -- the query -------------------------------------------------------------------------
 
     def ids(self, query: ClaimQuery, order: str = "posted_at desc") -> list[str]:
         """Ids of every claim matching ``query``, in ``order`` ("COLUMN asc|desc", the
         column one of ``ORDER_COLUMNS``; claims without a value come last)."""
-        stmt = self._filtered(select(self._id(_claims.c.id)), query).order_by(*self._order(order))
+        stmt = self._searched(query, order)
+        if stmt is None:
+            stmt = self._filtered(self._listed(_claims.c.id, self._order(order)), query)
         with self._ws.db.engine.connect() as conn:
-            found = self._dashed(conn.execute(stmt).scalars())
-            if query.has_seen_before is None or not found:
-                return found
-            links = conn.execute(self._hashes_of(self._filtered(select(_claims.c.id), query))).all()
-        seen = self._seen_claims(links)
-        return [i for i in found if (i in seen) == query.has_seen_before]
+            if self._dialect == "sqlite":
+                return self._dashed(conn.execute(stmt).scalars())
+            joined = conn.execute(stmt).scalar()
+        return joined.split(",") if joined else []
+
+    def _listed(self, key: Any, order_by: list[Any]) -> Select[Any]:
+        """The ids of ``key`` in ``order_by``: rows of text on SQLite; on PostgreSQL one
+        comma-separated string ordered by the aggregate, split here (for 33,551 ids, half
+        the time of reading them as rows through SQLAlchemy)."""
+        if self._dialect == "sqlite":
+            return select(self._id(key)).order_by(*order_by)
+        ordered: aggregate_order_by[Any] = aggregate_order_by(literal_column("','"), *order_by)
+        return select(func.string_agg(self._id(key), ordered))
 
     def _filtered(self, stmt: Select[Any], query: ClaimQuery) -> Select[Any]:
         conditions: list[ColumnElement[bool]] = []
@@ -189,12 +208,40 @@ class ClaimSearch:
             conditions.append(_claims.c.posted_at >= query.posted_from)
         if _aware("posted_to", query.posted_to) is not None:
             conditions.append(_claims.c.posted_at < query.posted_to)
+        if query.has_seen_before is not None:
+            seen = _claims.c.id.in_(_seen_claim_ids())
+            conditions.append(seen if query.has_seen_before else ~seen)
         return stmt.select_from(_claims).where(*conditions)
+
+    def _searched(self, query: ClaimQuery, order: str) -> Select[Any] | None:
+        """On PostgreSQL, text and no other condition in posted order: the statement on
+        ``claim_search`` alone, which keeps each claim's ``posted_at`` (0005). A short
+        prefix ("Sa") matches a third of the claims, and joining those back to ``claims``
+        for the order was half the time of the keystroke."""
+        terms = words(query.text)
+        others = dataclasses.astuple(dataclasses.replace(query, text=""))
+        if (
+            self._dialect != "postgresql"
+            or not terms
+            or any(value not in (None, "") for value in others)
+            or order.split()[:1] != ["posted_at"]
+        ):
+            return None
+        by = self._order(order, _search.c.posted_at, _search.c.claim_id)
+        match = self._document_matches(terms, query.text[-1:].isspace())
+        return self._listed(_search.c.claim_id, by).select_from(_search).where(match)
+
+    def _document_matches(self, terms: list[str], complete: bool) -> TextClause:
+        """PostgreSQL: the ``claim_search`` document holds every term (the last a prefix)."""
+        tsquery = " & ".join(f"'{t}'" for t in terms) + ("" if complete else ":*")
+        return text(
+            "claim_search.document @@ to_tsquery('simple', claim_search_fold(:fts))"
+        ).bindparams(fts=tsquery)
 
     def _matching(self, terms: list[str], complete: bool) -> ColumnElement[bool]:
         """Claims whose search document holds every term (the last as a prefix)."""
-        search = table("claim_search")
         if self._dialect == "sqlite":
+            search = table("claim_search")
             # Quoted: FTS5 reads each word as a phrase (never as an operator like NOT).
             phrase = " ".join(f'"{t}"' for t in terms) + ("" if complete else "*")
             match = text("claim_search MATCH :fts").bindparams(fts=f"body : ({phrase})")
@@ -202,22 +249,22 @@ class ClaimSearch:
                 select(literal_column("claim_search.rowid")).select_from(search).where(match)
             )
             return literal_column("claims.rowid").in_(rowids)  # the FTS rowid is the claim's
-        tsquery = " & ".join(f"'{t}'" for t in terms) + ("" if complete else ":*")
-        match = text(
-            "claim_search.document @@ to_tsquery('simple', claim_search_fold(:fts))"
-        ).bindparams(fts=tsquery)
         ids: Select[Any] = (
-            select(literal_column("claim_search.claim_id")).select_from(search).where(match)
+            select(_search.c.claim_id)
+            .select_from(_search)
+            .where(self._document_matches(terms, complete))
         )
         return _claims.c.id.in_(ids)
 
-    def _order(self, order: str) -> list[Any]:
+    def _order(self, order: str, posted: Any = None, tie: Any = None) -> list[Any]:
+        """ORDER BY terms for ``order`` on ``claims`` (or on ``posted`` and ``tie``)."""
         parts = order.split()
         column = parts[0] if parts else ""
         direction = parts[1].lower() if len(parts) > 1 else "asc"
         if column not in ORDER_COLUMNS or direction not in ("asc", "desc") or len(parts) > 2:
             raise ValidationError("order", f"{order!r}: give one of {ORDER_COLUMNS} asc|desc")
-        col, tie = _claims.c[column], _claims.c.id
+        col = _claims.c[column] if posted is None else posted
+        tie = _claims.c.id if tie is None else tie
         if direction == "asc":
             return [col.asc().nulls_last(), tie.asc()]
         if self._dialect == "sqlite":  # NULL sorts first there: DESC puts it last already,
@@ -258,6 +305,7 @@ class ClaimSearch:
                 func.substr(_claims.c.text, 1, TEXT_PREVIEW),
                 _cases.c.name,
                 select(func.count()).where(_links.c.claim_id == _claims.c.id).scalar_subquery(),
+                _seen_claim_ids().where(_links.c.claim_id == _claims.c.id).exists(),
             )
             .select_from(
                 _claims.outerjoin(_sources, _sources.c.id == _claims.c.source_id).outerjoin(
@@ -268,8 +316,6 @@ class ClaimSearch:
         )
         with self._ws.db.engine.connect() as conn:
             found = {self._one(r[0]): r for r in conn.execute(stmt)}
-            links = conn.execute(self._hashes_of(keys)).all()
-        seen = self._seen_claims(links)
         rows = []
         for claim_id in (str(k) for k in keys):
             r = found.get(claim_id)
@@ -284,46 +330,11 @@ class ClaimSearch:
                     reliability=r[5] or "",
                     text=" ".join((r[6] or "").split()),
                     media_count=int(r[8]),
-                    seen_before=claim_id in seen,
+                    seen_before=bool(r[9]),
                     case_name=r[7],
                 )
             )
         return rows
-
-    # -- seen before -----------------------------------------------------------------------
-
-    def _hashes_of(self, claims: Select[Any] | list[uuid.UUID]) -> Select[Any]:
-        """(claim id, media id, algorithm, value) for every hash of the claims' media."""
-        return (
-            select(
-                self._id(_links.c.claim_id),
-                self._id(_links.c.media_id),
-                _hashes.c.algorithm,
-                _hashes.c.value,
-            )
-            .select_from(_links.join(_hashes, _hashes.c.media_id == _links.c.media_id))
-            .where(_links.c.claim_id.in_(claims), _hashes.c.algorithm.in_(MATCH_ALGORITHMS))
-        )
-
-    def _seen_claims(self, links: Iterable[Any]) -> set[str]:
-        """Claims (of ``links`` rows from ``_hashes_of``) with a media seen before."""
-        index = self._ws.index
-        version = tuple(index.row_count(a) for a in MATCH_ALGORITHMS)
-        if version != self._seen_version:
-            self._seen, self._seen_version = {}, version
-        hashes: dict[str, list[tuple[str, int]]] = {}
-        owners: dict[str, set[str]] = {}
-        for raw_claim, raw_media, algorithm, value in links:
-            claim_id, media_id = self._one(raw_claim), self._one(raw_media)
-            owners.setdefault(media_id, set()).add(claim_id)
-            if media_id not in self._seen:
-                hashes.setdefault(media_id, []).append((algorithm, to_unsigned(value)))
-        for media_id, pairs in hashes.items():
-            self._seen[media_id] = any(
-                index.query(value, algorithm, DEFAULT_MAX_DISTANCE, exclude=media_id)
-                for algorithm, value in pairs
-            )
-        return {c for m, claims in owners.items() if self._seen[m] for c in claims}
 
     # -- filter pickers --------------------------------------------------------------------
 

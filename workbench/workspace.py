@@ -27,6 +27,7 @@ from workbench.claims import ClaimService
 from workbench.errors import WorkbenchError
 from workbench.ingest import MediaService
 from workbench.matching import DEFAULT_MAX_DISTANCE, ID_DTYPE, NO_TIME, HashIndex
+from workbench.saved_filters import SavedFilterService
 from workbench.verify import Verifier
 
 APP_NAME = "claim-workbench"
@@ -110,6 +111,7 @@ class Workspace:
         self._load_index()
         self.claims = ClaimService(self)
         self.media = MediaService(self)
+        self.saved_filters = SavedFilterService(self)
         self.verifier = Verifier(self)
 
     @classmethod

@@ -17,6 +17,8 @@ from workbench.errors import ValidationError
 from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
+NEARDUP = Path(__file__).resolve().parents[1] / "data" / "neardup"
+
 ARABIC = "مقاتلو الدولة الإسلامية يسيطرون على حاجز في صروان"
 SCREENSHOT = Path("/tmp/claim_editor.png")  # kept for a person to look at
 
@@ -75,8 +77,71 @@ def test_ctrl_n_opens_an_empty_editor_and_save_creates_the_claim(
     assert claim.posted_at is None
     assert not editor.isVisible()
     assert window.selected_claim_id() == claim.id
-    assert claim.text in window.detail.toPlainText()
+    assert claim.text in window.detail.text()
     assert window.claims_model.rowCount() == 4
+
+
+def test_ctrl_n_logs_the_claim_in_the_case_shown_and_a_typed_case_is_created(
+    qtbot: QtBot, window: MainWindow, workspace: Workspace, sarwan_claims: list[ClaimView]
+) -> None:
+    sarwan = workspace.claims.create_case("Sarwan, June 2015")
+    workspace.claims.update(sarwan_claims[0].id, case_id=sarwan.id)
+    window.refresh_claims()
+    window.case_list.setCurrentRow(1)  # the case, on the left
+    assert window.filter_bar.query().case_id == sarwan.id
+
+    editor = open_editor(qtbot, window, None)
+    assert editor.case_combo.currentText() == sarwan.name
+    qtbot.keyClicks(editor.text_edit, "Flag raised over the Sarwan checkpoint")
+    editor.save_button.click()
+    [claim] = workspace.claims.find(text="Flag raised")
+    assert claim.case_id == sarwan.id
+    assert window.claims_model.row_of(claim.id) is not None  # shown in the case's list
+
+    editor = open_editor(qtbot, window, claim.id)
+    retype(qtbot, editor.case_combo.lineEdit(), "Tal Rifaat")
+    editor.save_button.click()
+    assert not editor.isVisible()
+    moved = workspace.claims.get(claim.id)
+    assert moved.case_name == "Tal Rifaat"
+    assert [c.name for c in workspace.claims.list_cases()] == ["Sarwan, June 2015", "Tal Rifaat"]
+    window.undo_action.trigger()  # back to the first case; the new case stays
+    assert workspace.claims.get(claim.id).case_id == sarwan.id
+
+
+def test_a_new_claim_is_undone_and_redone_with_its_id(
+    qtbot: QtBot, window: MainWindow, workspace: Workspace
+) -> None:
+    editor = open_editor(qtbot, window, None)
+    qtbot.keyClicks(editor.text_edit, "Snipers and medics dispatched to northern Aleppo")
+    qtbot.keyClicks(editor.tags_edit, "medics")
+    editor.save_button.click()
+    [claim] = workspace.claims.find(text="Snipers and medics")
+    assert window.undo_action.text().startswith("&Undo New claim “Snipers and medics")
+
+    window.undo_action.trigger()
+    assert workspace.claims.find(text="Snipers and medics") == []
+    assert window.claims_model.rowCount() == 3
+    assert window.selected_claim_id() is None
+    window.redo_action.trigger()
+    [again] = workspace.claims.find(text="Snipers and medics")
+    assert (again.id, again.tags) == (claim.id, ("medics",))
+    assert window.claims_model.row_of(claim.id) is not None
+    assert [e.action for e in workspace.claims.history(claim.id)] == [
+        "create",
+        "delete",
+        "create",
+    ]
+
+    # Once it holds media, undoing its creation would unlink them: refused, claim kept.
+    workspace.media.ingest([NEARDUP / "peppers.jpg"], claim_id=claim.id)
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None)
+    message = window.findChild(QMessageBox)
+    assert message is not None and "media were attached" in message.text()
+    message.close()
+    assert workspace.claims.get(claim.id).media
+    assert not window.undo_action.isEnabled()  # the refused step left the stack
 
 
 def test_a_new_claim_without_text_is_refused_and_the_cursor_goes_to_the_text(
@@ -149,7 +214,7 @@ def test_editing_every_field(
     assert update.actor == "tester"
     assert update.changes["original_text"][1] == ARABIC
     assert "source_id" not in update.changes  # unchanged fields are not sent
-    assert "Jabhat al-Nusra" in window.detail.toPlainText()
+    assert "Jabhat al-Nusra" in window.detail.text()
 
     # Opening it again shows what was stored: the Arabic, still right to left.
     again = open_editor(qtbot, window, checkpoint.id)

@@ -14,6 +14,7 @@ from ui.claims_model import COL_TEXT, SEEN_BADGE
 from ui.ingest import IngestOutcome
 from ui.main_window import MainWindow
 from ui.messages import IngestReportDialog
+from ui.seen_before import CLAIM_IDS_ROLE, COL_CLAIMS
 from workbench.views import ClaimView, IngestStatus
 from workbench.workspace import Workspace
 
@@ -48,6 +49,13 @@ def attached_names(workspace: Workspace, claim_id: str) -> set[str]:
     return {m.original_name for m in workspace.claims.get(claim_id).media}
 
 
+def seen_under(window: MainWindow) -> list[tuple[str, ...]]:
+    """The claim ids of each row of the detail pane's seen-before list."""
+    tree = window.detail.seen_list
+    items = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
+    return [item.data(COL_CLAIMS, CLAIM_IDS_ROLE) for item in items if item is not None]
+
+
 def test_window_lists_the_claims(
     window: MainWindow, workspace: Workspace, sarwan_claims: list[ClaimView]
 ) -> None:
@@ -65,7 +73,7 @@ def test_selecting_a_claim_shows_its_fields(
     convoy = sarwan_claims[1]
     window.select_claim(convoy.id)
     assert window.selected_claim_id() == convoy.id
-    text = window.detail.toPlainText()
+    text = window.detail.text()
     assert convoy.text in text
     assert "confirmed" in text and "two angles" in text
     assert "No media attached yet" in text
@@ -85,7 +93,7 @@ def test_ingest_attaches_media_and_names_what_was_seen_before(
     )
     assert not window.ingest_progress.isVisible()
     assert window.add_media_action.isEnabled()
-    assert "peppers.jpg" in window.detail.toPlainText()
+    assert "peppers.jpg" in window.detail.text()
 
     # The same picture as PNG, under another claim: the pane names the earlier copy.
     window.select_claim(convoy.id)
@@ -93,10 +101,10 @@ def test_ingest_attaches_media_and_names_what_was_seen_before(
     assert second.results[0].status is IngestStatus.ADDED
     assert attached_names(workspace, convoy.id) == {"hopper.png"}
     assert window.statusBar().currentMessage().endswith("; 1 seen before")
-    detail = window.detail.toPlainText()
-    assert "Seen before:" in detail
+    detail = window.detail.text()
+    assert "Seen before (" in detail
     assert "hopper.jpg" in detail
-    assert checkpoint.text in detail  # under which claim it was seen
+    assert seen_under(window) == [(checkpoint.id,)]  # under which claim it was seen
     # ...and the table counts the media, with the seen-before badge.
     model = window.claims_model
     assert model.data(model.index(model.row_of(convoy.id) or 0, 4)) == f"{SEEN_BADGE}  1"
@@ -181,9 +189,9 @@ def test_seen_before_is_shown_while_an_import_writes_the_index(
     with qtbot.waitSignal(window.ingest_finished, timeout=INGEST_TIMEOUT_MS):
         assert window.ingest_paths([str(HOPPER_PNG)], convoy.id)
         window.select_claim(checkpoint.id)  # reads the index while the worker adds to it
-        assert "Seen before:" in window.detail.toPlainText() or "Not seen before" in (
-            window.detail.toPlainText()
+        assert "Seen before (" in window.detail.text() or "Not seen before" in (
+            window.detail.text()
         )
-    detail = window.detail.toPlainText()
-    assert "Seen before:" in detail and "hopper.png" in detail
-    assert convoy.text in detail
+    detail = window.detail.text()
+    assert "Seen before (" in detail and "hopper.png" in detail
+    assert seen_under(window) == [(convoy.id,)]

@@ -14,14 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from ui.claims_model import format_time
 from ui.compare_view import CompareView
-from ui.media_viewer import (
-    CLAIM_IDS_ROLE,
-    COL_CLAIMS,
-    COL_DISTANCE,
-    COL_PICTURE,
-    MediaViewer,
-    open_media_viewer,
-)
+from ui.media_viewer import MediaViewer, open_media_viewer
+from ui.seen_before import CLAIM_IDS_ROLE, COL_CLAIMS, COL_DISTANCE, COL_PICTURE
 from workbench.views import ClaimView, MediaView
 from workbench.workspace import Workspace
 

@@ -162,7 +162,7 @@ def test_a_drop_on_the_window_attaches_to_the_selected_claim(
     claim = sarwan_claims[1]
     window.select_claim(claim.id)
     with qtbot.waitSignal(window.ingest_finished, timeout=INGEST_TIMEOUT_MS):
-        assert drop_on(window.detail.viewport(), file_mime(HOPPER_JPG), QPoint(10, 10))
+        assert drop_on(window.detail.fields.viewport(), file_mime(HOPPER_JPG), QPoint(10, 10))
     assert media_names(workspace, claim.id) == {"hopper.jpg"}
 
 

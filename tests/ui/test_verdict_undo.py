@@ -72,7 +72,7 @@ def test_confirming_needs_a_rationale_and_undo_redo_restore_it(
     assert (claim.status, claim.rationale, claim.decided_by) == ("confirmed", rationale, "tester")
     assert claim.decided_at is not None
     assert status_changes(workspace, checkpoint.id) == [("unconfirmed", "confirmed")]
-    detail = window.detail.toPlainText()
+    detail = window.detail.text()
     assert "confirmed" in detail and "decided by tester at" in detail
     assert window.undo_action.isEnabled()
     assert window.undo_action.text().startswith("&Undo Mark")
@@ -85,7 +85,7 @@ def test_confirming_needs_a_rationale_and_undo_redo_restore_it(
         ("confirmed", "unconfirmed"),
     ]
     assert window.selected_claim_id() == checkpoint.id
-    assert "decided by" not in window.detail.toPlainText()
+    assert "decided by" not in window.detail.text()
     assert window.claims_model.data(window.claims_model.index(0, 0)) == "unconfirmed"
 
     press(qtbot, window, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)  # redo
@@ -279,7 +279,7 @@ def test_a_verdict_on_a_claim_changed_meanwhile_is_refused_then_works_on_the_fre
     boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
     assert [b.windowTitle() for b in boxes] == ["The verdict was not saved"]
     assert workspace.claims.get(checkpoint.id).status == "unconfirmed"
-    assert "a colleague's note" in window.detail.toPlainText()  # re-read after the refusal
+    assert "a colleague's note" in window.detail.text()  # re-read after the refusal
     boxes[0].close()
 
     second = window.decide_selected("refuted")

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool, QUrl
+from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
+from ui.claims_model import SEEN_MARK
 from ui.compare_view import CompareView
 from ui.main_window import MainWindow
 from ui.media_viewer import MediaViewer
@@ -30,27 +31,67 @@ def window(
     return win
 
 
-def test_links_in_the_detail_pane_open_the_viewer_and_the_compare_view(
+def test_the_media_strip_opens_the_viewer_and_a_seen_before_row_the_compare_view(
     qtbot: QtBot, window: MainWindow, workspace: Workspace, sarwan_claims: list[ClaimView]
 ) -> None:
     claim = sarwan_claims[0]
     first = workspace.media.ingest([DATA / "neardup" / "hopper.jpg"], claim_id=claim.id)[0]
     second = workspace.media.ingest([DATA / "neardup" / "hopper.png"], claim_id=claim.id)[0]
-    assert first.media and second.media
+    peppers = workspace.media.ingest([DATA / "neardup" / "peppers.jpg"], claim_id=claim.id)[0]
+    assert first.media and second.media and peppers.media
     window.select_claim(claim.id)
-    html = window.detail.toHtml()
-    assert f"media:{first.media.id}" in html
-    assert f"compare:{first.media.id}:{second.media.id}" in html
-    window.detail.anchorClicked.emit(QUrl(f"media:{first.media.id}"))
+    detail = window.detail
+    strip = detail.media_strip
+    assert [strip.item(i).text() for i in range(strip.count())] == [
+        f"{SEEN_MARK} hopper.jpg",
+        f"{SEEN_MARK} hopper.png",
+        "peppers.jpg",
+    ]
+    assert not strip.item(0).icon().isNull()  # the thumbnail
+    assert detail.current_media_id() == first.media.id  # the first seen before is chosen
+    assert detail.sha_field.text() == first.media.sha256
+    assert detail.seen_list.rows()[0][1] == "0"  # the distance
+
+    strip.setCurrentRow(2)  # peppers: nothing resembles it
+    assert detail.seen_list.isHidden() and "Not seen before." in detail.text()
+    assert detail.sha_field.text() == peppers.media.sha256
+
+    strip.setCurrentRow(0)
+    strip.setFocus()
+    qtbot.keyClick(strip, Qt.Key.Key_Return)  # Enter opens the viewer
     viewers = window.findChildren(MediaViewer)
     assert len(viewers) == 1 and viewers[0].isVisible()
-    window.detail.anchorClicked.emit(QUrl(f"compare:{first.media.id}:{second.media.id}"))
+    assert viewers[0].media.id == first.media.id
+
+    seen = detail.seen_list
+    rect = seen.visualItemRect(seen.topLevelItem(0))
+    qtbot.mouseClick(seen.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(seen.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     compares = window.findChildren(CompareView)
     assert len(compares) == 1 and compares[0].isVisible()
+    assert (compares[0].left.id, compares[0].right.id) == (first.media.id, second.media.id)
     assert QThreadPool.globalInstance().waitForDone(10_000)  # their pictures arrived
     qtbot.wait(10)  # and were delivered to the dialogs
     for dialog in (*viewers, *compares):
         dialog.close()
+
+
+def test_the_media_name_in_the_facts_opens_the_viewer(
+    qtbot: QtBot, window: MainWindow, workspace: Workspace, sarwan_claims: list[ClaimView]
+) -> None:
+    claim = sarwan_claims[0]
+    [result] = workspace.media.ingest([DATA / "neardup" / "peppers.jpg"], claim_id=claim.id)
+    assert result.media is not None
+    window.select_claim(claim.id)
+    link = f"media:{result.media.id}"
+    assert link in window.detail.media_facts.text()
+    with qtbot.waitSignal(window.detail.media_requested) as blocker:
+        window.detail.media_facts.linkActivated.emit(link)
+    assert blocker.args == [result.media.id]
+    [viewer] = window.findChildren(MediaViewer)
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    qtbot.wait(10)
+    viewer.close()
 
 
 def test_settings_change_the_analyst_and_the_threshold(

@@ -218,9 +218,9 @@ def test_seen_before_and_its_filter(workspace: Workspace, claims: Claims) -> Non
     workspace.media.ingest([neardup / "hopper.jpg"], claim_id=claims.sarwan.id)
     workspace.media.ingest([neardup / "peppers.jpg"], claim_id=claims.aleppo.id)
     assert find(workspace, has_seen_before=True) == []
-    assert search.rows([claims.sarwan.id])[0].seen_before is False  # remembered...
+    assert search.rows([claims.sarwan.id])[0].seen_before is False
     workspace.media.ingest([neardup / "hopper.png"], claim_id=claims.cafe.id)
-    # ... until the index grows: the older picture is now seen elsewhere too
+    # the older picture is now seen elsewhere too
     assert find(workspace, has_seen_before=True) == [claims.cafe.id, claims.sarwan.id]
     assert find(workspace, has_seen_before=False) == [claims.aleppo.id, claims.bare.id]
     assert find(workspace, has_seen_before=True, text="Sarw") == [claims.sarwan.id]

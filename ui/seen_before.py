@@ -1,0 +1,157 @@
+"""What a stored picture was seen as before: one list, in the detail pane and the viewer.
+
+``load_seen_before`` gathers plain values (a few short reads: the near duplicates from
+the in-memory index, then their names, claims and cases); ``SeenBeforeList`` shows them
+with the earlier copy's thumbnail, its distance, when it was first seen and under which
+claim and case. Double-click or Enter on a row asks for the compare view.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from ui.claims_model import format_time, short
+from workbench.errors import WorkbenchError
+from workbench.views import NearDuplicate
+from workbench.workspace import Workspace
+
+COL_PICTURE, COL_DISTANCE, COL_CLAIMS = 0, 1, 2
+HEADERS = ("Picture, first seen", "Distance", "Under claim, case")
+MEDIA_ID_ROLE = Qt.ItemDataRole.UserRole
+FIRST_SEEN_ROLE = Qt.ItemDataRole.UserRole + 1
+CLAIM_IDS_ROLE = Qt.ItemDataRole.UserRole + 2
+THUMB_SIDE = 64
+REMOVED = "(claim removed)"
+
+
+@dataclasses.dataclass(frozen=True)
+class SeenClaim:
+    id: str
+    text: str
+    case_name: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class SeenBefore:
+    """A near duplicate, with the names an analyst recognises it by."""
+
+    duplicate: NearDuplicate
+    original_name: str
+    claims: tuple[SeenClaim, ...]
+    thumbnail: Path | None
+
+
+class ClaimNames:
+    """Claim texts and case names, each read once however often it is asked for."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+        self._known: dict[str, SeenClaim] = {}
+
+    def __call__(self, claim_id: str) -> SeenClaim:
+        if claim_id not in self._known:
+            try:
+                claim = self._ws.claims.get(claim_id)
+                self._known[claim_id] = SeenClaim(claim.id, claim.text, claim.case_name)
+            except WorkbenchError:  # removed by a colleague since the index was read
+                self._known[claim_id] = SeenClaim(claim_id, REMOVED, None)
+        return self._known[claim_id]
+
+
+def load_seen_before(
+    workspace: Workspace, media_id: str, names: ClaimNames | None = None
+) -> tuple[SeenBefore, ...]:
+    """Every stored media resembling ``media_id`` within the analyst's threshold."""
+    names = names or ClaimNames(workspace)
+    entries = []
+    for dup in workspace.media.near_duplicates(media_id):
+        try:
+            name = workspace.media.get(dup.media_id).original_name
+        except WorkbenchError:
+            name = dup.sha256[:12]
+        entries.append(
+            SeenBefore(
+                duplicate=dup,
+                original_name=name,
+                claims=tuple(names(c) for c in dup.claim_ids),
+                thumbnail=workspace.media.thumbnail_path(dup.sha256),
+            )
+        )
+    return tuple(entries)
+
+
+class SeenBeforeList(QTreeWidget):
+    """The near duplicates of one picture; ``compare_requested`` carries the other's id."""
+
+    compare_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderLabels(list(HEADERS))
+        self.setRootIsDecorated(False)
+        self.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(True)
+        self.setAccessibleName("Seen before")
+        self.setToolTip("Double-click or press Enter to compare the two pictures")
+        header = self.header()
+        for column in (COL_PICTURE, COL_DISTANCE):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.itemActivated.connect(self._activated)
+
+    def show_entries(self, entries: tuple[SeenBefore, ...], this_claim: str | None = None) -> None:
+        """List ``entries``; a claim equal to ``this_claim`` is called "this claim"."""
+        self.clear()
+        for entry in entries:
+            self.addTopLevelItem(_item(entry, this_claim))
+        first = self.topLevelItem(0)
+        if first is not None:
+            self.setCurrentItem(first)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """What each row says, column by column (as read on screen)."""
+        items = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
+        return [(i.text(0), i.text(1), i.text(2)) for i in items if i is not None]
+
+    def compare_current(self) -> None:
+        item = self.currentItem()
+        if item is not None:
+            self._activated(item)
+
+    def _activated(self, item: QTreeWidgetItem) -> None:
+        self.compare_requested.emit(str(item.data(COL_PICTURE, MEDIA_ID_ROLE)))
+
+
+def _item(entry: SeenBefore, this_claim: str | None) -> QTreeWidgetItem:
+    dup, name = entry.duplicate, entry.original_name
+    at = f" at {dup.t_ms / 1000:.1f} s" if dup.t_ms is not None else ""
+    first_seen = format_time(dup.first_seen)
+
+    def where(claim: SeenClaim) -> str:
+        text = "this claim" if claim.id == this_claim else short(claim.text)
+        return f"{text} — {claim.case_name}" if claim.case_name else text
+
+    claims = "\n".join(where(c) for c in entry.claims) or "under no claim"
+    # Two lines under one thumbnail keep the row narrow enough for a side pane.
+    item = QTreeWidgetItem([f"{name}{at}\n{first_seen}", str(dup.distance), claims])
+    item.setData(COL_PICTURE, MEDIA_ID_ROLE, dup.media_id)
+    item.setData(COL_PICTURE, FIRST_SEEN_ROLE, first_seen)
+    item.setToolTip(COL_PICTURE, f"{name}, first seen {first_seen}\nSHA-256 {dup.sha256}")
+    item.setToolTip(
+        COL_CLAIMS,
+        "\n".join(f"{c.id}: {c.text}" for c in entry.claims) or "Under no claim",
+    )
+    item.setData(COL_CLAIMS, CLAIM_IDS_ROLE, tuple(c.id for c in entry.claims))
+    item.setTextAlignment(COL_DISTANCE, Qt.AlignmentFlag.AlignCenter)
+    if entry.thumbnail is not None:  # a 256-pixel JPEG written at ingest: cheap to read
+        pixmap = QPixmap(str(entry.thumbnail))
+        if not pixmap.isNull():
+            item.setIcon(COL_PICTURE, QIcon(pixmap))
+    return item
