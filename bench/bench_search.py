@@ -142,6 +142,7 @@ def main() -> None:
         ("'Sarw' + confirmed + tag", ClaimQuery(text="Sarw", status="confirmed", tag="shelling")),
         ("Arabic 'صورا'", ClaimQuery(text="صورا")),
         ("'Sarwan' + seen before", ClaimQuery(text="Sarwan", has_seen_before=True)),
+        ("seen before (whole library)", ClaimQuery(has_seen_before=True)),
     ]
 
     loads = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -30,10 +30,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-
-if TYPE_CHECKING:
-    from alembic.autogenerate.api import AutogenContext
-    from alembic.operations.ops import UpgradeOps
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -299,30 +295,11 @@ def is_search_object(table_name: str | None) -> bool:
     )
 
 
-def _drop_search_objects(autogen_context: AutogenContext, upgrade_ops: UpgradeOps) -> None:
-    """Autogenerate would propose dropping the search index (it is not in the models):
-    leave it out, wherever autogenerate runs (``env.py``, tests), with no hook to pass."""
-    upgrade_ops.ops[:] = [
-        o for o in upgrade_ops.ops if not is_search_object(getattr(o, "table_name", None))
-    ]
-
-
-_search_filter_registered = False
-
-
-def ignore_search_objects_in_autogenerate() -> None:
-    """Teach Alembic's autogenerate to leave the search index alone (idempotent).
-
-    Called by migration 0002 when Alembic loads it, which Alembic does (building its
-    revision map) before any comparison; so opening a workspace never imports Alembic.
-    The filter goes on Alembic's global comparator collection (the one third-party plugins
-    use), last, so it sees the operations the built-in comparators produced.
-    """
-    global _search_filter_registered
-    if _search_filter_registered:
-        return
-    from alembic.autogenerate import comparators
-    from alembic.util import DispatchPriority
-
-    comparators.dispatch_for("autogenerate", priority=DispatchPriority.LAST)(_drop_search_objects)
-    _search_filter_registered = True
+def include_in_autogenerate(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's ``include_object``: autogenerate leaves the search index alone (it is not
+    in the models and would be proposed for dropping). Given in ``env.py`` and wherever a
+    test compares the migrations with the models."""
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return not is_search_object(table)

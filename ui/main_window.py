@@ -10,21 +10,18 @@ verdicts go through ``ClaimHistory`` (undoable); whatever changes a claim ends i
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QDialog,
     QFileDialog,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTableView,
     QToolBar,
@@ -53,14 +50,13 @@ from ui.ingest import IngestJob, IngestOutcome, IngestProgress
 from ui.media_viewer import open_media_viewer
 from ui.messages import IngestReportDialog, error_message, show_error
 from ui.quick_capture import QuickCapture
-from ui.saved_filter_list import SavedFilterList
+from ui.saved_filter_list import SavedFilters
 from ui.settings_dialog import SettingsChoice, SettingsDialog, store_choice
 from ui.status_chip import StatusChipDelegate
 from ui.tasks import TaskRunner
 from ui.verdict import VERDICTS, VerdictDialog, decide
 from ui.window_state import restore_window_state, save_window_state
 from workbench.errors import WorkbenchError
-from workbench.saved_filters import SavedFilter
 from workbench.search import ClaimSearch
 from workbench.settings import Settings
 from workbench.views import ClaimView
@@ -121,10 +117,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.claims_view)
         self.case_list = CaseList()
         self.case_list.case_chosen.connect(self.choose_case)
-        self.saved_filters = SavedFilterList()
-        self.saved_filters.chosen.connect(self.apply_saved_filter)
-        self.saved_filters.rename_requested.connect(self.rename_saved_filter)
-        self.saved_filters.delete_requested.connect(self.delete_saved_filter)
+        self.saved = SavedFilters(workspace.saved_filters, self.filter_bar, self.statusBar(), self)
+        self.saved_filters = self.saved.view
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._build_navigator())
         splitter.addWidget(claims_side)
@@ -264,7 +258,7 @@ class MainWindow(QMainWindow):
         self.save_filter_action = self._action(
             "Save &filter…",
             "Ctrl+Shift+S",
-            self.save_filter,
+            self.saved.save,
             "Keep the current search and filters under a name, on the left",
         )
         edit_menu.addAction(self.save_filter_action)
@@ -365,7 +359,7 @@ class MainWindow(QMainWindow):
     def refresh_claims(self) -> None:
         """Re-read the claims (after anything changed them), keeping the selection."""
         selected = self.selected_claim_id()
-        self._list_saved_filters()
+        self.saved.refresh()
         try:
             self._set_facets()
             self.claims_model.refresh()
@@ -400,88 +394,6 @@ class MainWindow(QMainWindow):
             return
         self.select_claim(selected)
         self.statusBar().showMessage(f"{self.claims_model.rowCount()} matching claims")
-
-    # -- saved filters -------------------------------------------------------------------
-
-    def _list_saved_filters(self) -> None:
-        try:
-            self.saved_filters.set_filters(self._ws.saved_filters.list())
-        except WorkbenchError as exc:
-            show_error(self, "Cannot list the saved filters", exc)
-        self.saved_filters.show_query(self.filter_bar.query())
-
-    def apply_saved_filter(self, saved: SavedFilter) -> None:
-        missing = self.filter_bar.set_query(saved.query)
-        self.apply_filters()
-        if missing:
-            self.statusBar().showMessage(
-                f"Saved filter “{saved.name}”: its {', '.join(missing)} is no longer in this "
-                f"workspace, so it is left at Any; {self.claims_model.rowCount()} matching claims"
-            )
-
-    def _ask_name(
-        self, title: str, label: str, name: str, done: Callable[[str], None]
-    ) -> QInputDialog:
-        dialog = QInputDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle(title)
-        dialog.setLabelText(label)
-        dialog.setTextValue(name)
-        dialog.textValueSelected.connect(done)
-        dialog.open()
-        return dialog
-
-    def save_filter(self) -> QInputDialog:
-        """Ask a name for the filter bar's query, then keep it (a name in use is updated)."""
-        current = self.saved_filters.current_filter()
-        suggestion = current.name if current else self.filter_bar.search.text().strip()
-        return self._ask_name(
-            "Save filter", "Name for the current search and filters:", suggestion, self._save_as
-        )
-
-    def _save_as(self, name: str) -> None:
-        try:
-            saved = self._ws.saved_filters.save(name, self.filter_bar.query())
-        except WorkbenchError as exc:
-            show_error(self, "The filter was not saved", exc)
-            return
-        self._list_saved_filters()
-        self.statusBar().showMessage(f"Saved filter “{saved.name}”")
-
-    def rename_saved_filter(self, saved: SavedFilter) -> QInputDialog:
-        def rename(name: str) -> None:
-            try:
-                self._ws.saved_filters.rename(saved.id, name)
-            except WorkbenchError as exc:
-                show_error(self, "The filter was not renamed", exc)
-            self._list_saved_filters()
-
-        return self._ask_name("Rename saved filter", "New name:", saved.name, rename)
-
-    def delete_saved_filter(self, saved: SavedFilter) -> QMessageBox:
-        """Ask, then remove ``saved`` (the claims it found are not touched)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Delete saved filter",
-            f"Delete the saved filter “{saved.name}”? Claims are not affected.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered(button: QAbstractButton) -> None:
-            if box.standardButton(button) != QMessageBox.StandardButton.Yes:
-                return
-            try:
-                self._ws.saved_filters.delete(saved.id)
-            except WorkbenchError as exc:
-                show_error(self, "The filter was not deleted", exc)
-            self._list_saved_filters()
-            self.statusBar().showMessage(f"Deleted saved filter “{saved.name}”")
-
-        box.buttonClicked.connect(answered)
-        box.open()
-        return box
 
     def _show_selected_claim(self) -> None:
         claim_id = self.selected_claim_id()

@@ -1,21 +1,33 @@
 """Saved filters on the left of the window: one click sets the filter bar to a query.
 
-The list shows ``SavedFilter`` values from the workspace (shared by a team on one
-server); the window does the saving, renaming and removing through the service and
-hands the list the new values. The filter whose query is the one shown is highlighted.
+``SavedFilterList`` shows ``SavedFilter`` values from the workspace (shared by a team on
+one server), the one whose query is on screen highlighted. ``SavedFilters`` does the work
+behind it through the service: save the filter bar's query under a name (Ctrl+Shift+S in
+the window), apply one, rename it (F2), delete it (Delete, after asking).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QInputDialog,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QStatusBar,
+    QWidget,
+)
 
 from ui.case_list import wrap_to_width
 from ui.claims_model import format_time
-from workbench.saved_filters import SavedFilter
+from ui.filter_bar import FilterBar
+from ui.messages import show_error
+from workbench.errors import WorkbenchError
+from workbench.saved_filters import SavedFilter, SavedFilterService
 from workbench.search import ClaimQuery
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -95,3 +107,106 @@ class SavedFilterList(QListWidget):
         saved = self.current_filter()
         if saved is not None:
             signal.emit(saved)
+
+
+class SavedFilters(QObject):
+    """The saved filters' list and what its actions do, between the service and the bar.
+
+    Applying a filter sets the bar and emits its ``changed``, so the window filters the
+    table the one way it always does.
+    """
+
+    def __init__(
+        self,
+        service: SavedFilterService,
+        bar: FilterBar,
+        status: QStatusBar,
+        window: QWidget,
+    ) -> None:
+        super().__init__(window)
+        self._service, self._bar, self._status, self._window = service, bar, status, window
+        self.view = SavedFilterList()
+        self.view.chosen.connect(self.apply)
+        self.view.rename_requested.connect(self.rename)
+        self.view.delete_requested.connect(self.delete)
+
+    def refresh(self) -> None:
+        """Re-read the filters (a colleague may have saved one)."""
+        try:
+            self.view.set_filters(self._service.list())
+        except WorkbenchError as exc:
+            show_error(self._window, "Cannot list the saved filters", exc)
+        self.view.show_query(self._bar.query())
+
+    def apply(self, saved: SavedFilter) -> None:
+        missing = self._bar.set_query(saved.query)
+        self._bar.changed.emit()
+        if missing:
+            self._status.showMessage(
+                f"Saved filter “{saved.name}”: its {', '.join(missing)} is no longer in this "
+                f"workspace, so it is left at Any; {self._status.currentMessage()}"
+            )
+
+    def save(self) -> QInputDialog:
+        """Ask a name for the bar's query, then keep it (a name in use is updated)."""
+        current = self.view.current_filter()
+        suggestion = current.name if current else self._bar.search.text().strip()
+        return self._ask_name(
+            "Save filter", "Name for the current search and filters:", suggestion, self._save_as
+        )
+
+    def rename(self, saved: SavedFilter) -> QInputDialog:
+        def rename(name: str) -> None:
+            try:
+                self._service.rename(saved.id, name)
+            except WorkbenchError as exc:
+                show_error(self._window, "The filter was not renamed", exc)
+            self.refresh()
+
+        return self._ask_name("Rename saved filter", "New name:", saved.name, rename)
+
+    def delete(self, saved: SavedFilter) -> QMessageBox:
+        """Ask, then remove ``saved`` (the claims it found are not touched)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete saved filter",
+            f"Delete the saved filter “{saved.name}”? Claims are not affected.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self._window,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: QAbstractButton) -> None:
+            if box.standardButton(button) != QMessageBox.StandardButton.Yes:
+                return
+            try:
+                self._service.delete(saved.id)
+            except WorkbenchError as exc:
+                show_error(self._window, "The filter was not deleted", exc)
+            self.refresh()
+            self._status.showMessage(f"Deleted saved filter “{saved.name}”")
+
+        box.buttonClicked.connect(answered)
+        box.open()
+        return box
+
+    def _save_as(self, name: str) -> None:
+        try:
+            saved = self._service.save(name, self._bar.query())
+        except WorkbenchError as exc:
+            show_error(self._window, "The filter was not saved", exc)
+            return
+        self.refresh()
+        self._status.showMessage(f"Saved filter “{saved.name}”")
+
+    def _ask_name(
+        self, title: str, label: str, name: str, done: Callable[[str], None]
+    ) -> QInputDialog:
+        dialog = QInputDialog(self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(name)
+        dialog.textValueSelected.connect(done)
+        dialog.open()
+        return dialog

@@ -5,8 +5,12 @@ indexed ``tsvector`` table on PostgreSQL, each kept in step with ``claims`` and 
 by triggers, so every write path (services, command line, another analyst on the team
 server) updates it in the same transaction with nothing to call here.
 
-``ClaimSearch.ids`` is one SQL statement returning id strings (no ORM objects): the window
-keeps the whole ordered list and asks ``rows`` only for what it shows.
+``ClaimSearch.ids`` is one SQL statement returning ids as text (no ORM objects; on
+PostgreSQL one comma-joined string, cheaper to fetch than 30,000 rows): the window keeps
+the whole ordered list and asks ``rows`` only for what it shows. On PostgreSQL a search by
+text alone reads ``claim_search`` only, which keeps each claim's ``posted_at`` beside its
+document (migration 0005), so a two-letter prefix matching a third of the claims needs no
+join back to ``claims`` to be ordered.
 
 "Seen before" for a claim: one of its media is flagged ``seen_before`` (another stored
 media has a pHash or dHash within the default distance; ingest and purge keep the flag
@@ -173,15 +177,20 @@ class ClaimSearch:
         if stmt is None:
             stmt = self._filtered(self._listed(_claims.c.id, self._order(order)), query)
         with self._ws.db.engine.connect() as conn:
+            result = conn.execute(stmt)
             if self._dialect == "sqlite":
-                return self._dashed(conn.execute(stmt).scalars())
-            joined = conn.execute(stmt).scalar()
+                # Straight from the driver's cursor: plain text, no SQLAlchemy row per id
+                # (for 33,551 ids, half the time of reading them through ``scalars``).
+                with result:
+                    return self._dashed(row[0] for row in result.cursor.fetchall())
+            joined = result.scalar()
         return joined.split(",") if joined else []
 
     def _listed(self, key: Any, order_by: list[Any]) -> Select[Any]:
-        """The ids of ``key`` in ``order_by``: rows of text on SQLite; on PostgreSQL one
-        comma-separated string ordered by the aggregate, split here (for 33,551 ids, half
-        the time of reading them as rows through SQLAlchemy)."""
+        """The ids of ``key`` in ``order_by``: rows of text on SQLite (read from the
+        driver's cursor); on PostgreSQL one comma-separated string ordered by the aggregate,
+        split here (for 33,551 ids, half the time of reading them as rows through
+        SQLAlchemy)."""
         if self._dialect == "sqlite":
             return select(self._id(key)).order_by(*order_by)
         ordered: aggregate_order_by[Any] = aggregate_order_by(literal_column("','"), *order_by)

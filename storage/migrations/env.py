@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from storage.schema import Base
+from storage.schema import Base, include_in_autogenerate
 
 config = context.config
 engine = config.attributes["engine"]
@@ -13,5 +13,6 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=True,  # SQLite needs table rebuilds for ALTER
         compare_type=True,
+        include_object=include_in_autogenerate,
     )
     context.run_migrations()

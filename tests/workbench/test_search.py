@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,6 +191,19 @@ def test_order_by_posted_date(workspace: Workspace, claims: Claims) -> None:
         claims.cafe.id,
         claims.bare.id,
     ]
+
+
+def test_a_text_search_follows_a_changed_posted_date(workspace: Workspace, claims: Claims) -> None:
+    """On PostgreSQL a text-only search orders by the copy of ``posted_at`` kept beside the
+    search document (migration 0005): an edit must reach it."""
+    assert find(workspace, text="aleppo_watch") == [claims.cafe.id, claims.aleppo.id]
+    workspace.claims.update(claims.aleppo.id, posted_at="2017-02-01T00:00:00Z")
+    assert find(workspace, text="aleppo_watch") == [claims.aleppo.id, claims.cafe.id]
+    workspace.claims.update(claims.cafe.id, posted_at=None)
+    assert find(workspace, text="aleppo_watch") == [claims.aleppo.id, claims.cafe.id]
+    workspace.claims.update(claims.aleppo.id, posted_at=None)  # both undated: newest id first
+    undated = sorted([claims.aleppo.id, claims.cafe.id], key=uuid.UUID, reverse=True)
+    assert find(workspace, text="aleppo_watch") == undated
 
 
 def test_rows_hold_what_the_table_shows(workspace: Workspace, claims: Claims) -> None:

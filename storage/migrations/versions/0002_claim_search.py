@@ -15,8 +15,8 @@ PostgreSQL: a table ``claim_search(claim_id, document tsvector)`` with a GIN ind
 'simple' configuration (no stemming, any script) over ``claim_search_fold``, which
 lowercases and strips Latin accents with ``translate`` (immutable, no extension needed).
 
-None of this is in the models: loading this file tells autogenerate to leave it alone
-(``storage.schema.ignore_search_objects_in_autogenerate``).
+None of this is in the models: autogenerate leaves it alone
+(``storage.schema.include_in_autogenerate``).
 
 Revision ID: 0002
 Revises: 0001
@@ -25,14 +25,10 @@ Create Date: 2026-11-23
 
 from alembic import op
 
-from storage.schema import ignore_search_objects_in_autogenerate
-
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
-
-ignore_search_objects_in_autogenerate()  # Alembic loads every revision before comparing
 
 # Latin letters with accents and their plain forms (PostgreSQL; FTS5 folds by itself).
 _ACCENTED = "àáâãäåāăąçćĉċčďđèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĺļľŀłñńņňòóôõöøōŏőŕŗřśŝşšţťŧùúûüũūŭůűųŵýÿŷźżž"
