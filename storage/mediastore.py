@@ -179,6 +179,18 @@ class ThumbnailCache:
         path = self.path_for(sha256)
         return path if path.is_file() else None
 
+    # A video's strip (a few frames side by side) sits next to its thumbnail.
+    STRIP_SUFFIX = "-strip"
+
+    def strip_path_for(self, sha256: str) -> Path:
+        return self.path_for(sha256 + self.STRIP_SUFFIX)
+
+    def put_strip(self, sha256: str, jpeg: bytes) -> Path:
+        return self.put(sha256 + self.STRIP_SUFFIX, jpeg)
+
+    def get_strip(self, sha256: str) -> Path | None:
+        return self.get(sha256 + self.STRIP_SUFFIX)
+
 
 def _copy_hashing(src: BinaryIO, out: BinaryIO, digest: hashlib._Hash) -> None:
     while chunk := src.read(CHUNK):

@@ -206,6 +206,10 @@ class Media(Base):
         Boolean, default=False, server_default=false(), index=True
     )
 
+    #: Too flat to tell apart (blank, dark, one colour, text only): kept out of matching,
+    #: so it has no hashes (0006).
+    low_information: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
     hashes: Mapped[list[MediaHash]] = relationship(
         cascade="all, delete-orphan", back_populates="media"
     )
@@ -213,7 +217,7 @@ class Media(Base):
 
 
 class MediaHash(Base):
-    """One perceptual hash of a picture (or, later, of a sampled video frame).
+    """One perceptual hash of a view of a picture, or of a sampled video frame.
 
     ``value`` holds the 64-bit hash as a signed BIGINT (both SQLite and PostgreSQL store
     signed 64-bit integers); ``workbench.matching`` converts to and from unsigned.
@@ -228,6 +232,9 @@ class MediaHash(Base):
     algorithm: Mapped[str] = mapped_column(String(16))
     value: Mapped[int] = mapped_column(BigInteger)
     t_ms: Mapped[int | None] = mapped_column(BigInteger)
+    #: Which view of the picture was hashed: "whole", "mirrored", "cropped", "region"...
+    #: (``workbench.fingerprint.VIEW_KINDS``; 0006).
+    view: Mapped[str] = mapped_column(String(16), default="whole", server_default="whole")
 
     media: Mapped[Media] = relationship(back_populates="hashes")
 

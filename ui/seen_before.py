@@ -27,6 +27,17 @@ FIRST_SEEN_ROLE = Qt.ItemDataRole.UserRole + 1
 CLAIM_IDS_ROLE = Qt.ItemDataRole.UserRole + 2
 THUMB_SIDE = 64
 REMOVED = "(claim removed)"
+#: What matched, as the analyst reads it (``NearDuplicate.evidence``).
+EVIDENCE = {
+    "whole": "the whole picture",
+    "mirrored": "mirrored",
+    "rotated_90": "turned 90°",
+    "rotated_180": "turned 180°",
+    "rotated_270": "turned 270°",
+    "cropped": "cropped",
+    "tilted": "tilted",
+    "region": "a region (padded, captioned, in a screenshot)",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,7 +151,10 @@ def _item(entry: SeenBefore, this_claim: str | None) -> QTreeWidgetItem:
 
     claims = "\n".join(where(c) for c in entry.claims) or "under no claim"
     # Two lines under one thumbnail keep the row narrow enough for a side pane.
-    item = QTreeWidgetItem([f"{name}{at}\n{first_seen}", str(dup.distance), claims])
+    how = EVIDENCE.get(dup.evidence, dup.evidence)
+    distance = str(dup.distance) if dup.evidence == "whole" else f"{dup.distance}\n{how}"
+    item = QTreeWidgetItem([f"{name}{at}\n{first_seen}", distance, claims])
+    item.setToolTip(COL_DISTANCE, f"Hamming distance {dup.distance} of 64 bits; matched: {how}")
     item.setData(COL_PICTURE, MEDIA_ID_ROLE, dup.media_id)
     item.setData(COL_PICTURE, FIRST_SEEN_ROLE, first_seen)
     item.setToolTip(COL_PICTURE, f"{name}, first seen {first_seen}\nSHA-256 {dup.sha256}")

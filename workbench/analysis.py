@@ -20,6 +20,7 @@ import filetype
 from PIL import Image, UnidentifiedImageError
 
 from storage.mediastore import sha256_file
+from workbench import fingerprint
 from workbench.errors import AnalysisError
 from workbench.exif import CameraMetadata, read_metadata
 
@@ -47,6 +48,7 @@ class HashValue:
     algorithm: str  # "phash" | "dhash"
     value: int  # unsigned 64-bit
     t_ms: int | None = None  # time in a video, None for a still picture
+    view: str = "whole"  # which view of the picture was hashed (``fingerprint.VIEW_KINDS``)
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,12 @@ class Analysis:
     metadata: CameraMetadata = field(default_factory=CameraMetadata)
     hashes: tuple[HashValue, ...] = ()
     thumbnail: bytes | None = None  # JPEG
+    #: Too flat to match anything (blank, dark, one colour, text only): no hashes kept.
+    low_information: bool = False
     #: The file's bytes, when it was read into memory (pictures up to IN_MEMORY_LIMIT).
     content: bytes | None = field(default=None, repr=False, compare=False)
+    #: A video's strip: a few frames evenly spread over it, side by side (JPEG).
+    strip: bytes | None = field(default=None, repr=False)
 
 
 def sniff(head: bytes) -> tuple[str, str]:
@@ -93,7 +99,9 @@ def analyse_file(path: Path) -> Analysis:
     if kind == "video":
         from workbench import video  # PyAV loads with the first video
 
-        info = video.probe(path)
+        # Frames sampled along the whole video (scene cuts plus one a second), each hashed
+        # exactly as a still picture's whole view is, so a screenshot of a frame matches.
+        info = video.probe(path, _frame_hashes)
         return Analysis(
             path=path,
             sha256=sha256_file(path),
@@ -104,12 +112,17 @@ def analyse_file(path: Path) -> Analysis:
             height=info.height,
             duration_ms=info.duration_ms,
             metadata=CameraMetadata(tags=info.tags, capture_time=info.creation_time),
-            hashes=tuple(HashValue(a, v, info.first_frame_ms) for a, v in _hashes(info.frame)),
+            hashes=tuple(
+                HashValue(a, v, sample.t_ms) for sample in info.samples for a, v in sample.hashes
+            ),
             thumbnail=_thumbnail(info.frame),
+            low_information=not any(sample.hashes for sample in info.samples),
+            strip=_strip_jpeg(info.strip),
         )
     content = path.read_bytes() if size <= IN_MEMORY_LIMIT else None
     source: Path | bytes = path if content is None else content
     picture, width, height, metadata = _decode_image(source)
+    flat = fingerprint.low_information(picture)
     return Analysis(
         path=path,
         sha256=sha256_file(path) if content is None else hashlib.sha256(content).hexdigest(),
@@ -119,8 +132,9 @@ def analyse_file(path: Path) -> Analysis:
         width=width,
         height=height,
         metadata=metadata,
-        hashes=tuple(HashValue(a, v) for a, v in _hashes(picture)),
+        hashes=_view_hashes(picture, flat),
         thumbnail=_thumbnail(picture),
+        low_information=flat,
         content=content,
     )
 
@@ -225,13 +239,33 @@ def _to_rgb(im: Image.Image) -> Image.Image:
 
 
 def _hashes(picture: Image.Image) -> list[tuple[str, int]]:
-    import imagehash  # with SciPy: loaded with the first picture, not at start-up
+    return fingerprint.picture_hashes(picture)
 
-    grey = picture.convert("L")  # both hashes work on grey; converting once saves a pass
-    return [
-        ("phash", int(str(imagehash.phash(grey)), 16)),
-        ("dhash", int(str(imagehash.dhash(grey)), 16)),
-    ]
+
+def _view_hashes(picture: Image.Image, flat: bool) -> tuple[HashValue, ...]:
+    """pHash and dHash of every stored view of a still picture (none when it is flat)."""
+    if flat:
+        return ()
+    return tuple(
+        HashValue(algorithm, value, view=view.kind)
+        for view in fingerprint.stored_views(picture)
+        for algorithm, value in fingerprint.picture_hashes(view.picture)
+    )
+
+
+def _frame_hashes(picture: Image.Image) -> tuple[tuple[str, int], ...]:
+    """A video frame's pHash and dHash (none for a flat frame: black, a fade, one colour)."""
+    if fingerprint.low_information(picture):
+        return ()
+    return tuple(_hashes(picture))
+
+
+def _strip_jpeg(strip: Image.Image | None) -> bytes | None:
+    if strip is None:
+        return None
+    out = io.BytesIO()
+    strip.save(out, "JPEG", quality=80)
+    return out.getvalue()
 
 
 def _thumbnail(picture: Image.Image) -> bytes:

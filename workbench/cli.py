@@ -121,6 +121,7 @@ def near_json(near: NearDuplicate) -> dict[str, Any]:
         "case_ids": list(near.case_ids),
         "first_seen": near.first_seen.isoformat(),
         "t_ms": near.t_ms,
+        "evidence": near.evidence,
     }
 
 
@@ -184,7 +185,7 @@ def _ingest_line(r: IngestResult) -> str:
     for n in r.near_duplicates:
         claims = ", ".join(n.claim_ids) or "no claim"
         line += (
-            f"\n        seen before: {n.sha256[:12]} distance {n.distance}"
+            f"\n        seen before: {n.sha256[:12]} distance {n.distance} ({n.evidence})"
             f" ({claims}; first seen {n.first_seen:%Y-%m-%d})"
         )
     return line
@@ -238,7 +239,8 @@ def cmd_match(args: argparse.Namespace, ws: Workspace) -> int:
         else:
             lines.append(f"{r.query}: {len(r.matches)} match(es)")
             lines += [
-                f"  {n.sha256[:12]} distance {n.distance} claims: {', '.join(n.claim_ids) or '-'}"
+                f"  {n.sha256[:12]} distance {n.distance} ({n.evidence})"
+                f" claims: {', '.join(n.claim_ids) or '-'}"
                 for n in r.matches
             ]
     _emit(args, [match_json(r) for r in results], "\n".join(lines))

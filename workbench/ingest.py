@@ -38,7 +38,7 @@ from storage.schema import Claim, ClaimMedia, Media, MediaHash
 from workbench import audit, fields
 from workbench.analysis import Analysis, analyse_file
 from workbench.errors import AnalysisError, NotFoundError, WorkbenchError
-from workbench.matching import DEFAULT_MAX_DISTANCE, Hit, to_signed, to_unsigned
+from workbench.matching import DEFAULT_MAX_DISTANCE, QUERY_KINDS, Hit, to_signed, to_unsigned
 from workbench.views import IngestResult, IngestStatus, MatchResult, MediaView, NearDuplicate
 
 if TYPE_CHECKING:
@@ -176,6 +176,8 @@ class MediaService:
         try:
             if analysis.thumbnail:
                 self._ws.thumbnails.put(analysis.sha256, analysis.thumbnail)
+            if analysis.strip:
+                self._ws.thumbnails.put_strip(analysis.sha256, analysis.strip)
             staged = None
             if not store.has(analysis.sha256):
                 staged = store.stage(analysis.content or analysis.path, analysis.sha256)
@@ -219,7 +221,7 @@ class MediaService:
                 near_duplicates=self._near(analysis, max_distance, exclude=str(existing)),
             )
         near = self._near(analysis, max_distance)
-        seen = self._within_rule([(h.algorithm, h.value) for h in analysis.hashes])
+        seen = self._within_rule(_lookups(analysis))
         if staged is not None:
             _, newly_written = ws.store.commit(staged, analysis.sha256)
         else:  # the store had the file already (no row: left by an interrupted ingest)
@@ -260,7 +262,13 @@ class MediaService:
             raise
         for algorithm in {h.algorithm for h in analysis.hashes}:
             picked = [h for h in analysis.hashes if h.algorithm == algorithm]
-            ws.index.add(media_id, algorithm, [h.value for h in picked], [h.t_ms for h in picked])
+            ws.index.add(
+                media_id,
+                algorithm,
+                [h.value for h in picked],
+                [h.t_ms for h in picked],
+                [h.view for h in picked],
+            )
         return IngestResult(
             str(analysis.path), IngestStatus.ADDED, media=view, near_duplicates=near
         )
@@ -291,8 +299,9 @@ class MediaService:
             gps_longitude=meta.gps_longitude,
             orientation=meta.orientation,
             software=meta.software,
+            low_information=a.low_information,
             hashes=[
-                MediaHash(algorithm=h.algorithm, value=to_signed(h.value), t_ms=h.t_ms)
+                MediaHash(algorithm=h.algorithm, value=to_signed(h.value), t_ms=h.t_ms, view=h.view)
                 for h in a.hashes
             ],
         )
@@ -355,7 +364,7 @@ class MediaService:
                 session.execute(update(Media).where(Media.id.in_(ids)).values(seen_before=flag))
 
     def _within_rule(
-        self, hashes: Iterable[tuple[str, int]], exclude: uuid.UUID | None = None
+        self, hashes: Iterable[tuple[str, int, str]], exclude: uuid.UUID | None = None
     ) -> set[uuid.UUID]:
         """Media the index finds near ``hashes`` by the "seen before" rule, which is the
         default distance whatever the analyst's setting (the flag means one thing)."""
@@ -367,8 +376,8 @@ class MediaService:
     def _near(
         self, analysis: Analysis, max_distance: int | None, exclude: str | None = None
     ) -> tuple[NearDuplicate, ...]:
-        hashes = [(h.algorithm, h.value) for h in analysis.hashes]
-        return self._describe(self._ws.index.nearest(hashes, self._limit(max_distance), exclude))
+        hits = self._ws.index.nearest(_lookups(analysis), self._limit(max_distance), exclude)
+        return self._describe(hits)
 
     def _limit(self, max_distance: int | None) -> int:
         """An explicit distance, else the workspace's (the analyst's setting)."""
@@ -403,6 +412,7 @@ class MediaService:
                     distance=hit.distance,
                     claim_ids=tuple(dict.fromkeys(c for c, _ in used)),
                     case_ids=tuple(dict.fromkeys(k for _, k in used if k)),
+                    evidence=hit.view,
                     first_seen=row.acquired_at,
                     t_ms=hit.t_ms,
                 )
@@ -421,24 +431,34 @@ class MediaService:
     def thumbnail_path(self, sha256: str) -> Path | None:
         return self._ws.thumbnails.get(sha256)
 
+    def strip_path(self, sha256: str) -> Path | None:
+        """A video's strip: a few frames evenly spread over it, side by side (JPEG)."""
+        return self._ws.thumbnails.get_strip(sha256)
+
     def original_path(self, sha256: str) -> Path:
         """Where the stored original's bytes are (read-only; the file may be missing if the
         media folder was damaged, which ``verify`` reports)."""
         return self._ws.store.path_for(sha256)
 
 
+def _lookups(analysis: Analysis) -> list[tuple[str, int, str]]:
+    """The hashes a new picture is looked up by: ``(algorithm, value, view)``."""
+    return [(h.algorithm, h.value, h.view) for h in analysis.hashes if h.view in QUERY_KINDS]
+
+
 def _stored_hashes(
     session: Session, media_ids: Iterable[uuid.UUID]
-) -> dict[uuid.UUID, list[tuple[str, int]]]:
-    """Each media's stored ``(algorithm, unsigned value)`` hashes (media without any left out)."""
-    out: dict[uuid.UUID, list[tuple[str, int]]] = {}
+) -> dict[uuid.UUID, list[tuple[str, int, str]]]:
+    """Each media's stored hashes it is looked up by, ``(algorithm, unsigned value, view)``
+    (media without any left out)."""
+    out: dict[uuid.UUID, list[tuple[str, int, str]]] = {}
     rows = session.execute(
-        select(MediaHash.media_id, MediaHash.algorithm, MediaHash.value).where(
-            MediaHash.media_id.in_(set(media_ids))
+        select(MediaHash.media_id, MediaHash.algorithm, MediaHash.value, MediaHash.view).where(
+            MediaHash.media_id.in_(set(media_ids)), MediaHash.view.in_(QUERY_KINDS)
         )
     )
-    for media_id, algorithm, value in rows:
-        out.setdefault(media_id, []).append((algorithm, to_unsigned(value)))
+    for media_id, algorithm, value, view in rows:
+        out.setdefault(media_id, []).append((algorithm, to_unsigned(value), view))
     return out
 
 

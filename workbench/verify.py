@@ -24,11 +24,11 @@ class Verifier:
         each row has its file with the right bytes, each file has its row."""
         store = self._ws.store
         with self._ws.db.read() as session:
-            rows = session.execute(select(Media.sha256, Media.kind)).all()
+            rows = session.execute(select(Media.sha256, Media.kind, Media.low_information)).all()
             hashed = set(session.scalars(select(Media.sha256).join(MediaHash)).all())
         problems: list[Problem] = []
         known = set()
-        for done, (sha256, kind) in enumerate(rows, start=1):
+        for done, (sha256, kind, flat) in enumerate(rows, start=1):
             known.add(sha256)
             path = store.path_for(sha256)
             if not path.is_file():
@@ -39,7 +39,7 @@ class Verifier:
                     problems.append(
                         Problem("hash_mismatch", sha256, f"{path} now hashes to {actual}")
                     )
-            if sha256 not in hashed:
+            if sha256 not in hashed and not flat:  # a flat picture is kept out on purpose
                 problems.append(Problem("missing_hashes", sha256, f"{kind} has no perceptual hash"))
             if progress is not None:
                 progress(done, len(rows))

@@ -107,6 +107,10 @@ class NearDuplicate:
     case_ids: tuple[str, ...]
     first_seen: datetime
     t_ms: int | None = None
+    #: Which views met (``workbench.matching.VIEW_KINDS``): "whole" for the whole picture,
+    #: "mirrored", "rotated_90"/"_180"/"_270", "cropped", "tilted", or "region" when one
+    #: side was the other's content region (a photo inside a screenshot, a padded copy).
+    evidence: str = "whole"
 
 
 class IngestStatus(StrEnum):

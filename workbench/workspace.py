@@ -26,7 +26,7 @@ from storage.schema import Media, MediaHash
 from workbench.claims import ClaimService
 from workbench.errors import WorkbenchError
 from workbench.ingest import MediaService
-from workbench.matching import DEFAULT_MAX_DISTANCE, ID_DTYPE, NO_TIME, HashIndex
+from workbench.matching import DEFAULT_MAX_DISTANCE, ID_DTYPE, NO_TIME, HashIndex, view_codes
 from workbench.saved_filters import SavedFilterService
 from workbench.verify import Verifier
 
@@ -131,7 +131,7 @@ class Workspace:
             type_coerce(media_id, String) if self.db.dialect == "sqlite" else cast(media_id, Text)
         )
         query = (
-            select(MediaHash.algorithm, as_text, MediaHash.value, MediaHash.t_ms)
+            select(MediaHash.algorithm, as_text, MediaHash.value, MediaHash.t_ms, MediaHash.view)
             .join(Media)
             .order_by(MediaHash.algorithm, MediaHash.id)
         )
@@ -148,6 +148,7 @@ class Workspace:
                         np.frombuffer(bytes.fromhex(hexes), dtype=ID_DTYPE),
                         np.array([r[2] for r in part], dtype=np.int64).view(np.uint64),
                         np.array([NO_TIME if r[3] is None else r[3] for r in part], np.int32),
+                        view_codes(r[4] for r in part),
                     )
 
     def close(self) -> None:

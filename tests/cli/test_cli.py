@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 INGEST_KEYS = {
@@ -144,6 +144,22 @@ def test_match_lists_matches_best_first_and_stores_nothing(cli: CLI, tmp_path: P
     verify = cli.json("verify")
     assert verify["ok"] is True
     assert len(list((cli.workspace / "media").rglob("*"))) - 1 - 4 == 2  # tmp + 2x2 dirs + 2 files
+
+
+def test_match_says_which_kind_of_evidence_matched(cli: CLI, tmp_path: Path) -> None:
+    [stored] = cli.json("ingest", str(DATA / "neardup" / "peppers.png"))
+    mirrored, turned = tmp_path / "mirrored.png", tmp_path / "turned.png"
+    with Image.open(DATA / "neardup" / "peppers.png") as im:
+        ImageOps.mirror(im.convert("RGB")).save(mirrored)
+        im.convert("RGB").transpose(Image.Transpose.ROTATE_90).save(turned)
+    out = cli.json("match", str(DATA / "neardup" / "peppers.jpg"), str(mirrored), str(turned))
+    assert [[(m["media_id"], m["evidence"]) for m in o["matches"]] for o in out] == [
+        [(stored["media_id"], "whole")],
+        [(stored["media_id"], "mirrored")],
+        [(stored["media_id"], "rotated_90")],
+    ]
+    [added] = cli.json("ingest", str(mirrored))
+    assert [n["evidence"] for n in added["near_duplicates"]] == ["mirrored"]
 
 
 def test_claim_lifecycle(cli: CLI) -> None:

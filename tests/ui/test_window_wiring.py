@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageOps
 from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
@@ -168,3 +169,18 @@ def test_cases_on_the_left_filter_the_table(window: MainWindow, workspace: Works
     assert window.filter_bar.case.currentText() == "Northern Aleppo"
     window.filter_bar.clear()  # the list follows the filter bar back to every claim
     assert window.case_list.currentRow() == 0 and model.rowCount() == 5
+
+
+def test_the_seen_before_list_says_what_matched(
+    window: MainWindow, workspace: Workspace, sarwan_claims: list[ClaimView], tmp_path: Path
+) -> None:
+    claim = sarwan_claims[0]
+    workspace.media.ingest([DATA / "neardup" / "peppers.png"], claim_id=sarwan_claims[1].id)
+    mirrored = tmp_path / "peppers_mirrored.png"
+    ImageOps.mirror(Image.open(DATA / "neardup" / "peppers.png").convert("RGB")).save(mirrored)
+    workspace.media.ingest([mirrored], claim_id=claim.id)
+    window.select_claim(claim.id)
+    [(picture, distance, under)] = window.detail.seen_list.rows()
+    assert picture.startswith("peppers.png")
+    assert distance.endswith("\nmirrored")
+    assert sarwan_claims[1].text[:20] in under

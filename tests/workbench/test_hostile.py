@@ -71,7 +71,10 @@ def test_hostile_file(name: str) -> None:
         result = analyse_file(path)
         assert result.kind == expected
         assert result.width and result.height
-        assert {h.algorithm for h in result.hashes} == {"phash", "dhash"}
+        if result.low_information:  # one flat colour (broken_exif_dpi.jpg): never matched
+            assert result.hashes == ()
+        else:
+            assert {h.algorithm for h in result.hashes} == {"phash", "dhash"}
     else:
         with pytest.raises(AnalysisError) as info:
             analyse_file(path)

@@ -160,7 +160,9 @@ def test_seen_before_takes_either_hash_at_its_smaller_distance() -> None:
     index.add(mid("by-dhash"), "dhash", [0b1])
     index.add(mid("by-both"), "phash", [0b1111])
     index.add(mid("by-both"), "dhash", [0b11])
-    hits = index.nearest([("phash", 0), ("dhash", 0), ("other", 0)], max_distance=4)
+    hits = index.nearest(
+        [("phash", 0, "whole"), ("dhash", 0, "whole"), ("other", 0, "whole")], max_distance=4
+    )
     assert named(hits) == [
         ("by-dhash", 1),
         ("by-both", 2),
@@ -183,7 +185,7 @@ def test_a_corner_stamp_is_caught_by_dhash(tmp_path: Path) -> None:
     index = HashIndex()
     index.add(mid("original"), "phash", [_phash(original)])
     index.add(mid("original"), "dhash", [_dhash(original)])
-    hits = index.nearest([("phash", _phash(stamped)), ("dhash", _dhash(stamped))])
+    hits = index.nearest([("phash", _phash(stamped), "whole"), ("dhash", _dhash(stamped), "whole")])
     assert named(hits) == [("original", hits[0].distance)]
 
 

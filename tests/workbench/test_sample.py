@@ -73,12 +73,16 @@ def test_seen_before_pair_is_reported(workspace: Workspace) -> None:
     assert near[0].claim_ids == (original.id,)
     assert near[0].sha256 != repost.media[0].sha256  # a re-encoding, not the same bytes
 
-    # Nothing else in the sample looks alike: the pair is the only one.
+    # Nothing else in the sample looks alike: the pair is the only one. (The checkpoint
+    # video and the screenshot of its end may meet now that a video is indexed along its
+    # whole length: they are one claim's media, and that is no false match.)
+    video_pair = ("sarwan_checkpoint_video.mp4", "sarwan_flag_burning_screenshot.jpg")
     others = [
         m.media_id
         for c in claims.values()
         for m in c.media
         if m.media_id not in (original.media[0].media_id, repost.media[0].media_id)
+        and workspace.media.get(m.media_id).original_name not in video_pair
     ]
     assert all(workspace.media.near_duplicates(m) == () for m in others)
 

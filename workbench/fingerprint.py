@@ -1,0 +1,258 @@
+"""Fingerprints of a picture that survive the wild: the views of it that get hashed.
+
+Plain pHash/dHash of the whole picture find a re-encoded, resized or recoloured copy. The
+copies analysts meet are also mirrored, turned, cropped, padded, captioned, or sit inside a
+screenshot of somebody's post. Each kind is met by hashing another *view* of a picture:
+
+- stored side (``stored_views``): the picture as it is, mirrored, turned 90/180/270
+  degrees, tilted a few degrees either way, cropped by 15% from each side in turn, from
+  each pair of adjacent sides and to its centre, and its *content region* (below);
+- query side (``query_views``): the picture as it is and its content region.
+
+A query view matching a stored view says which kind of evidence matched (``kind``), so
+an analyst can judge it: a match of the whole picture is stronger than a region's.
+
+The content region is what is left after peeling off, from each edge, lines that are
+mostly one colour: bars of a letterbox or padding, a caption bar (text on a plain band),
+a border or a device's bezel, and the chrome of a post screenshot (header, text lines,
+buttons) around its photo. The same peeling runs on both sides, so a photo and a
+screenshot of it meet in the middle.
+
+Low-information pictures (blank, dark or single-colour frames, near-flat gradients,
+text-only pages) would match one another: ``low_information`` flags them and they are kept
+out of matching instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageOps
+
+from workbench.matching import QUERY_KINDS
+
+#: The working size: views are cut from the picture scaled to fit this square (hashes
+#: need 32x32 pixels; peeling needs lines a few pixels thick to be measurable).
+WORK_SIDE = 160
+#: A line is a band (a bar, a bezel, a rim) when this share of its pixels is within
+#: ``BORDER_TOLERANCE`` (per channel, 0-255) of its median colour; once a side has met a
+#: band, lines on that band's colour peel at the lower share (text, buttons, an avatar).
+BAND_SHARE = 0.85
+BORDER_SHARE = 0.6
+BORDER_TOLERANCE = 24
+#: A content region smaller than this share of the picture (either side) is not kept:
+#: too little is left to be the picture.
+MIN_REGION = 0.3
+CROP = 0.15  # the one-side crops: about the middle of "up to 20% off"
+CENTRE = 0.8  # the centre crop: 10% off every side
+TILT = 4.0  # degrees, either way: "rotated by a few degrees"
+#: Below this much structure (``low_information``; 0-255 grey levels), a picture is flat.
+FLAT_STRUCTURE = 1.5
+#: A page of text: this share of it one colour, and less structure than this.
+TEXT_PAGE_SHARE = 0.75
+TEXT_PAGE_STRUCTURE = 16.0
+#: ... on paper: a near-white or near-black background with little tint (0-255).
+PAPER_TINT = 30
+PAPER_DARK = 60
+PAPER_LIGHT = 200
+
+
+@dataclass(frozen=True)
+class View:
+    kind: str  # one of ``workbench.matching.VIEW_KINDS``
+    picture: Image.Image
+
+
+def working_copy(picture: Image.Image) -> Image.Image:
+    """The picture in RGB scaled to fit ``WORK_SIDE`` (never enlarged)."""
+    copy = picture.convert("RGB")
+    copy.thumbnail((WORK_SIDE, WORK_SIDE), Image.Resampling.BILINEAR)
+    return copy
+
+
+def picture_hashes(picture: Image.Image) -> list[tuple[str, int]]:
+    """The 64-bit pHash and dHash of ``picture``, as unsigned integers.
+
+    Bit for bit imagehash's ``phash`` and ``dhash`` (a test holds them equal on real
+    photos): pHash is the DCT of a 32x32 grey version, its low 8x8 against their median;
+    dHash is a 9x8 grey version, each pixel against its left neighbour. Written with a
+    precomputed DCT matrix because a picture is hashed in some twenty views: imagehash's
+    per-call work (SciPy's FFT setup, conversions) cost more than the hashing itself."""
+    grey = picture if picture.mode == "L" else picture.convert("L")
+    small = np.asarray(grey.resize((32, 32), Image.Resampling.LANCZOS), dtype=np.float64)
+    low = _DCT8 @ small @ _DCT8.T
+    phash = _bits((low > np.median(low)).ravel())
+    row = np.asarray(grey.resize((9, 8), Image.Resampling.LANCZOS), dtype=np.int16)
+    dhash = _bits((row[:, 1:] > row[:, :-1]).ravel())
+    return [("phash", phash), ("dhash", dhash)]
+
+
+def _bits(flags: npt.NDArray[np.bool_]) -> int:
+    """64 booleans as an unsigned integer, the first the highest bit (as imagehash)."""
+    return int.from_bytes(np.packbits(flags).tobytes(), "big")
+
+
+def _dct8() -> npt.NDArray[np.float64]:
+    """The first 8 rows of SciPy's unnormalised DCT-II for 32 points."""
+    k, n = np.mgrid[0:8, 0:32]
+    return 2 * np.cos(np.pi * k * (2 * n + 1) / 64)
+
+
+_DCT8 = _dct8()
+
+
+def low_information(picture: Image.Image) -> bool:
+    """Too flat to tell apart from other flat pictures (kept out of matching): a blank,
+    dark or one-colour frame, a gradient, or text on a plain page (mostly one colour,
+    and little structure once the letters blur together).
+
+    Structure is what is left of a 16x16 grey version once a smooth surface (a quadratic
+    in x and y) is taken away: a gradient or a vignette leaves almost nothing, a photo,
+    even a dim or washed-out one, leaves plenty.
+    """
+    grey = np.asarray(picture.convert("L").resize((16, 16), Image.Resampling.BOX), np.float64)
+    structure = float(np.std(grey.ravel() - _SURFACE @ np.linalg.lstsq(_SURFACE, grey.ravel())[0]))
+    if structure < FLAT_STRUCTURE:
+        return True
+    if structure >= TEXT_PAGE_STRUCTURE:
+        return False
+    pixels = np.asarray(working_copy(picture), dtype=np.int16).reshape(-1, 3)
+    paper = np.median(pixels, axis=0)  # a page is white or black (dark mode), never a sky
+    if np.ptp(paper) > PAPER_TINT or PAPER_DARK < paper.mean() < PAPER_LIGHT:
+        return False
+    plain = np.all(np.abs(pixels - paper) <= BORDER_TOLERANCE, axis=1).mean()
+    return bool(plain >= TEXT_PAGE_SHARE)
+
+
+def _surface() -> npt.NDArray[np.float64]:
+    y, x = np.mgrid[0:16, 0:16] / 15.0
+    x, y = x.ravel(), y.ravel()
+    return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=1)
+
+
+_SURFACE = _surface()
+
+
+def content_box(picture: Image.Image) -> tuple[int, int, int, int] | None:
+    """``(left, top, right, bottom)`` of what is left after peeling border-like lines off
+    each edge, or None when nothing was peeled or too little is left."""
+    pixels = np.asarray(picture.convert("RGB"), dtype=np.int16)
+    height, width = pixels.shape[:2]
+    box = [0, 0, width, height]  # left, top, right, bottom
+    colours: list[npt.NDArray[np.float64] | None] = [None, None, None, None]
+    changed = True
+    while changed:  # peel until no edge gives way: bars, then chrome, then the card's rim
+        changed = False
+        for side in range(4):
+            while box[2] - box[0] > 1 and box[3] - box[1] > 1:
+                background = _background(_edge_line(pixels, box, side), colours[side])
+                if background is None:
+                    break
+                colours[side] = background
+                box[side] += 1 if side < 2 else -1
+                changed = True
+    left, top, right, bottom = box
+    if (left, top, right, bottom) == (0, 0, width, height):
+        return None
+    if right - left < MIN_REGION * width or bottom - top < MIN_REGION * height:
+        return None
+    return left, top, right, bottom
+
+
+def _edge_line(pixels: npt.NDArray[np.int16], box: list[int], side: int) -> npt.NDArray[np.int16]:
+    """The outermost line of ``box`` on ``side`` (0 left, 1 top, 2 right, 3 bottom)."""
+    left, top, right, bottom = box
+    if side == 0:
+        return pixels[top:bottom, left]
+    if side == 1:
+        return pixels[top, left:right]
+    if side == 2:
+        return pixels[top:bottom, right - 1]
+    return pixels[bottom - 1, left:right]
+
+
+def _background(
+    line: npt.NDArray[np.int16], background: npt.NDArray[np.float64] | None
+) -> npt.NDArray[np.float64] | None:
+    """The side's background colour if ``line`` is border-like, else None.
+
+    Border-like: nearly all one colour (a bar, a bezel, a rim line); or, once the side has
+    a background, mostly that background (a line of text on it, buttons, an avatar).
+    """
+    median = np.median(line, axis=0)
+    share = np.all(np.abs(line - median) <= BORDER_TOLERANCE, axis=1).mean()
+    if share >= BAND_SHARE:
+        return median
+    on_background = background is not None and bool(
+        np.all(np.abs(median - background) <= BORDER_TOLERANCE)
+    )
+    return background if on_background and share >= BORDER_SHARE else None
+
+
+def region(picture: Image.Image) -> Image.Image | None:
+    box = content_box(picture)
+    return None if box is None else picture.crop(box)
+
+
+def stored_views(picture: Image.Image) -> list[View]:
+    """The views of a stored picture that get hashed into the index.
+
+    The whole picture is hashed at full size, as it always was; a picture with a content
+    region (bars, a caption, a post's chrome around a photo) is "framed", and its region
+    is hashed too. Two framed pictures meet on their whole only when nearly identical (see
+    ``workbench.matching.FRAMED_MAX_DISTANCE``): two screenshots of one post template
+    around different photos must not meet on their chrome.
+    """
+    coloured = working_copy(picture)
+    box = content_box(coloured)  # peeled in colour: a red bar on a grey photo is a bar
+    work = coloured.convert("L")  # the hashes work on grey: convert once, not per view
+    inner = None if box is None else work.crop(box)
+    width, height = work.size
+    dx, dy = round(width * CROP), round(height * CROP)
+    cx, cy = round(width * (1 - CENTRE) / 2), round(height * (1 - CENTRE) / 2)
+    views = [View("whole" if inner is None else "framed", picture)]
+    if inner is not None:
+        views.append(View("region", inner))
+    return [
+        *views,
+        View("mirrored", ImageOps.mirror(work)),
+        View("rotated_90", work.transpose(Image.Transpose.ROTATE_90)),
+        View("rotated_180", work.transpose(Image.Transpose.ROTATE_180)),
+        View("rotated_270", work.transpose(Image.Transpose.ROTATE_270)),
+        View("cropped", work.crop((dx, 0, width, height))),
+        View("cropped", work.crop((0, 0, width - dx, height))),
+        View("cropped", work.crop((0, dy, width, height))),
+        View("cropped", work.crop((0, 0, width, height - dy))),
+        View("cropped", work.crop((cx, cy, width - cx, height - cy))),
+        *(View("cropped", work.crop(box)) for box in _corner_crops(width, height, dx, dy)),
+        *(View("tilted", _tilted(work, angle)) for angle in (TILT, -TILT)),
+    ]
+
+
+def query_views(picture: Image.Image) -> list[View]:
+    """The views of a new picture that are looked up in the index."""
+    return [view for view in stored_views(picture) if view.kind in QUERY_KINDS]
+
+
+def _corner_crops(width: int, height: int, dx: int, dy: int) -> list[tuple[int, int, int, int]]:
+    """``CROP`` off two adjacent sides: each corner of the picture kept in turn."""
+    return [
+        (dx, dy, width, height),
+        (0, dy, width - dx, height),
+        (dx, 0, width, height - dy),
+        (0, 0, width - dx, height - dy),
+    ]
+
+
+def _tilted(picture: Image.Image, angle: float) -> Image.Image:
+    """Turned by ``angle`` degrees, cut to the largest upright box with no fill in it."""
+    width, height = picture.size
+    turned = picture.rotate(angle, resample=Image.Resampling.BILINEAR)
+    a = np.radians(abs(angle))
+    # The inscribed axis-aligned box of a w x h rectangle turned by a small angle.
+    scale = 1 / (np.cos(a) + np.sin(a) * max(width, height) / min(width, height))
+    w, h = width * scale, height * scale
+    left, top = (width - w) / 2, (height - h) / 2
+    return turned.crop((round(left), round(top), round(left + w), round(top + h)))
