@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbench import analysis  # noqa: E402
+from workbench import analysis, fingerprint  # noqa: E402
 from workbench.errors import AnalysisError  # noqa: E402
 from workbench.matching import DEFAULT_MAX_DISTANCE  # noqa: E402
 
@@ -130,7 +130,7 @@ HARD: dict[str, Transform] = {
 
 
 def hashes(picture: Image.Image) -> Hashes:
-    found = dict(analysis._hashes(picture))
+    found = dict(fingerprint.picture_hashes(picture))
     return found["phash"], found["dhash"]
 
 

@@ -48,7 +48,7 @@ class HashValue:
     algorithm: str  # "phash" | "dhash"
     value: int  # unsigned 64-bit
     t_ms: int | None = None  # time in a video, None for a still picture
-    view: str = "whole"  # which view of the picture was hashed (``fingerprint.VIEW_KINDS``)
+    view: str = "whole"  # which view of the picture was hashed (``matching.VIEW_KINDS``)
 
 
 @dataclass(frozen=True)
@@ -238,10 +238,6 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def _hashes(picture: Image.Image) -> list[tuple[str, int]]:
-    return fingerprint.picture_hashes(picture)
-
-
 def _view_hashes(picture: Image.Image, flat: bool) -> tuple[HashValue, ...]:
     """pHash and dHash of every stored view of a still picture (none when it is flat)."""
     if flat:
@@ -257,7 +253,7 @@ def _frame_hashes(picture: Image.Image) -> tuple[tuple[str, int], ...]:
     """A video frame's pHash and dHash (none for a flat frame: black, a fade, one colour)."""
     if fingerprint.low_information(picture):
         return ()
-    return tuple(_hashes(picture))
+    return tuple(fingerprint.picture_hashes(picture))
 
 
 def _strip_jpeg(strip: Image.Image | None) -> bytes | None:

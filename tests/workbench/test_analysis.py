@@ -10,8 +10,9 @@ import imagehash
 import pytest
 from PIL import Image
 
-from workbench.analysis import THUMB_SIDE, _hashes, analyse_file, upright_picture
+from workbench.analysis import THUMB_SIDE, analyse_file, upright_picture
 from workbench.errors import AnalysisError
+from workbench.fingerprint import picture_hashes
 
 EXIF = Path(__file__).resolve().parents[1] / "data" / "exif"
 NEARDUP = Path(__file__).resolve().parents[1] / "data" / "neardup"
@@ -129,7 +130,7 @@ def test_reduced_decode_gives_the_same_hashes_as_a_full_decode(name: str) -> Non
     fast = upright_picture(EXIF / name, draft=True)
     full = upright_picture(EXIF / name, draft=False)
     assert fast.size[0] * 4 <= full.size[0]  # the fast path really decoded less
-    assert _hashes(fast) == _hashes(full)
+    assert picture_hashes(fast) == picture_hashes(full)
 
 
 def test_type_comes_from_content_not_name(tmp_path: Path) -> None:
