@@ -18,16 +18,8 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.fingerprint import low_information, picture_hashes, stored_views
+from workbench.fingerprint import hashed_views, low_information
 from workbench.matching import DEFAULT_MAX_DISTANCE, HashIndex
-
-
-def view_hashes(picture: Image.Image) -> list[tuple[str, int, str]]:
-    return [
-        (algorithm, value, view.kind)
-        for view in stored_views(picture)
-        for algorithm, value in picture_hashes(view.picture)
-    ]
 
 
 class VariantMatcher:
@@ -44,7 +36,7 @@ class VariantMatcher:
                 continue
             key = str(uuid.uuid4())
             self._names[key] = stored_id
-            hashes = view_hashes(picture)
+            hashes = hashed_views(picture)
             for algorithm in ("phash", "dhash"):
                 picked = [h for h in hashes if h[0] == algorithm]
                 self._index.add(
@@ -55,5 +47,5 @@ class VariantMatcher:
         if low_information(picture):
             self.flagged += 1
             return []
-        hits = self._index.nearest(view_hashes(picture), self.threshold)
+        hits = self._index.nearest(hashed_views(picture), self.threshold)
         return [(self._names[hit.media_id], hit.view) for hit in hits]

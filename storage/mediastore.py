@@ -182,9 +182,6 @@ class ThumbnailCache:
     # A video's strip (a few frames side by side) sits next to its thumbnail.
     STRIP_SUFFIX = "-strip"
 
-    def strip_path_for(self, sha256: str) -> Path:
-        return self.path_for(sha256 + self.STRIP_SUFFIX)
-
     def put_strip(self, sha256: str, jpeg: bytes) -> Path:
         return self.put(sha256 + self.STRIP_SUFFIX, jpeg)
 

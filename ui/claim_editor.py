@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from ui.claims_model import format_time
 from ui.commands import ClaimHistory
-from ui.messages import show_error
+from ui.messages import confirm, show_error
 from ui.verdict import VERDICTS, decide
 from workbench import fields
 from workbench.claims import ClaimService
@@ -563,19 +563,17 @@ class ClaimEditor(QDialog):
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_conflict(self, error: ConflictError) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        confirm(
+            self,
             "Somebody else changed this claim",
             f"Your changes were not saved: the {error}.\n\n"
             "Reload shows their version (your edits here are dropped); Keep editing lets "
             "you copy what you typed first.",
-            parent=self,
+            "Reload",
+            self.reload,
+            keep="Keep editing",
+            icon=QMessageBox.Icon.Warning,
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        reload_button = box.addButton("Reload", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-        reload_button.clicked.connect(self.reload)
-        box.open()
 
     def has_changes(self) -> bool:
         return self.values() != self._loaded or self.source_combo.currentData() == NEW_SOURCE
@@ -585,17 +583,14 @@ class ClaimEditor(QDialog):
         if not self.has_changes():
             super().reject()
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        confirm(
+            self,
             "Discard changes?",
             "You changed this claim but did not save it.",
-            parent=self,
+            "Discard changes",
+            self.discard,
+            keep="Keep editing",
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-        discard.clicked.connect(self.discard)
-        box.open()
 
     def discard(self) -> None:
         """Close without saving what was typed."""

@@ -7,7 +7,7 @@ import that ends while the analyst is elsewhere, or a test, is never stuck in a 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -36,6 +36,26 @@ def error_message(error: BaseException) -> str:
         return f"{error.strerror or error}" + (f": {error.filename}" if error.filename else "")
     kind = type(error).__name__
     return f"Something went wrong that the workbench did not expect ({kind}: {error})."
+
+
+def confirm(
+    parent: QWidget,
+    title: str,
+    text: str,
+    action: str,
+    on_confirm: Callable[[], None],
+    keep: str = "Cancel",
+    icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+) -> QMessageBox:
+    """Ask before something that cannot be taken back: ``action`` names the button that
+    goes ahead (and calls ``on_confirm``), ``keep`` the one that leaves things as they are."""
+    box = QMessageBox(icon, title, text, parent=parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    go = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(keep, QMessageBox.ButtonRole.RejectRole)
+    go.clicked.connect(on_confirm)
+    box.open()
+    return box
 
 
 def show_error(parent: QWidget, title: str, error: BaseException) -> QMessageBox:

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QInputDialog,
     QListWidget,
     QListWidgetItem,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from ui.case_list import wrap_to_width
 from ui.claims_model import format_time
 from ui.filter_bar import FilterBar
-from ui.messages import show_error
+from ui.messages import confirm, show_error
 from workbench.errors import WorkbenchError
 from workbench.saved_filters import SavedFilter, SavedFilterService
 from workbench.search import ClaimQuery
@@ -167,18 +166,8 @@ class SavedFilters(QObject):
 
     def delete(self, saved: SavedFilter) -> QMessageBox:
         """Ask, then remove ``saved`` (the claims it found are not touched)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Delete saved filter",
-            f"Delete the saved filter “{saved.name}”? Claims are not affected.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self._window,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-        def answered(button: QAbstractButton) -> None:
-            if box.standardButton(button) != QMessageBox.StandardButton.Yes:
-                return
+        def delete() -> None:
             try:
                 self._service.delete(saved.id)
             except WorkbenchError as exc:
@@ -186,9 +175,13 @@ class SavedFilters(QObject):
             self.refresh()
             self._status.showMessage(f"Deleted saved filter “{saved.name}”")
 
-        box.buttonClicked.connect(answered)
-        box.open()
-        return box
+        return confirm(
+            self._window,
+            "Delete saved filter",
+            f"Delete the saved filter “{saved.name}”? Claims are not affected.",
+            "Delete",
+            delete,
+        )
 
     def _save_as(self, name: str) -> None:
         try:

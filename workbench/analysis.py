@@ -242,11 +242,7 @@ def _view_hashes(picture: Image.Image, flat: bool) -> tuple[HashValue, ...]:
     """pHash and dHash of every stored view of a still picture (none when it is flat)."""
     if flat:
         return ()
-    return tuple(
-        HashValue(algorithm, value, view=view.kind)
-        for view in fingerprint.stored_views(picture)
-        for algorithm, value in fingerprint.picture_hashes(view.picture)
-    )
+    return tuple(HashValue(a, v, view=kind) for a, v, kind in fingerprint.hashed_views(picture))
 
 
 def _frame_hashes(picture: Image.Image) -> tuple[tuple[str, int], ...]:

@@ -191,11 +191,6 @@ def _background(
     return background if on_background and share >= BORDER_SHARE else None
 
 
-def region(picture: Image.Image) -> Image.Image | None:
-    box = content_box(picture)
-    return None if box is None else picture.crop(box)
-
-
 def stored_views(picture: Image.Image) -> list[View]:
     """The views of a stored picture that get hashed into the index.
 
@@ -228,6 +223,15 @@ def stored_views(picture: Image.Image) -> list[View]:
         View("cropped", work.crop((cx, cy, width - cx, height - cy))),
         *(View("cropped", work.crop(box)) for box in _corner_crops(width, height, dx, dy)),
         *(View("tilted", _tilted(work, angle)) for angle in (TILT, -TILT)),
+    ]
+
+
+def hashed_views(picture: Image.Image) -> list[tuple[str, int, str]]:
+    """``(algorithm, value, view kind)`` for every stored view of ``picture``."""
+    return [
+        (algorithm, value, view.kind)
+        for view in stored_views(picture)
+        for algorithm, value in picture_hashes(view.picture)
     ]
 
 

@@ -220,8 +220,13 @@ class MediaService:
                 media=self.get(str(existing)),
                 near_duplicates=self._near(analysis, max_distance, exclude=str(existing)),
             )
-        near = self._near(analysis, max_distance)
-        seen = self._within_rule(_lookups(analysis))
+        lookups, limit = _lookups(analysis), self._limit(max_distance)
+        hits = ws.index.nearest(lookups, limit)
+        near = self._describe(hits)
+        # The flag's rule is the default distance: the same lookup unless the analyst chose
+        # another, so the index is scanned twice only then.
+        rule_hits = hits if limit == DEFAULT_MAX_DISTANCE else None
+        seen = self._within_rule(lookups, hits=rule_hits)
         if staged is not None:
             _, newly_written = ws.store.commit(staged, analysis.sha256)
         else:  # the store had the file already (no row: left by an interrupted ingest)
@@ -364,13 +369,18 @@ class MediaService:
                 session.execute(update(Media).where(Media.id.in_(ids)).values(seen_before=flag))
 
     def _within_rule(
-        self, hashes: Iterable[tuple[str, int, str]], exclude: uuid.UUID | None = None
+        self,
+        hashes: Iterable[tuple[str, int, str]],
+        exclude: uuid.UUID | None = None,
+        hits: list[Hit] | None = None,
     ) -> set[uuid.UUID]:
         """Media the index finds near ``hashes`` by the "seen before" rule, which is the
-        default distance whatever the analyst's setting (the flag means one thing)."""
-        hits = self._ws.index.nearest(
-            hashes, DEFAULT_MAX_DISTANCE, exclude=str(exclude) if exclude else None
-        )
+        default distance whatever the analyst's setting (the flag means one thing);
+        ``hits``: that lookup's answer, when the caller has it already."""
+        if hits is None:
+            hits = self._ws.index.nearest(
+                hashes, DEFAULT_MAX_DISTANCE, exclude=str(exclude) if exclude else None
+            )
         return {uuid.UUID(hit.media_id) for hit in hits}
 
     def _near(

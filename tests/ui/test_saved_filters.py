@@ -83,7 +83,8 @@ def test_save_apply_rename_and_delete_a_filter(
     qtbot.keyClick(window.saved_filters, Qt.Key.Key_Delete)
     box = shown_dialog(qtbot, window, QMessageBox)
     assert "North, confirmed" in box.text()
-    box.button(QMessageBox.StandardButton.Yes).click()
+    [delete] = [b for b in box.buttons() if b.text() == "Delete"]
+    delete.click()
     assert workspace.saved_filters.list() == []
     assert window.saved_filters.filters() == []
     assert shown_texts(window) == {convoy.text}  # deleting a filter leaves the table be
