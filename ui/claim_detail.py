@@ -177,6 +177,7 @@ class ClaimDetailPane(QWidget):
         self.fields.setAccessibleName("Claim fields")
 
         self.media_title = QLabel()
+        self.media_title.setWordWrap(True)  # long hints wrap instead of widening the window
         self.media_strip = QListWidget()
         self.media_strip.setViewMode(QListView.ViewMode.IconMode)
         self.media_strip.setMovement(QListView.Movement.Static)  # no drags inside the strip
@@ -206,6 +207,7 @@ class ClaimDetailPane(QWidget):
         self.sha_field.setAccessibleName("SHA-256 of the selected media")
         self.sha_field.setToolTip("SHA-256 of the original file")
         self.seen_title = QLabel()
+        self.seen_title.setWordWrap(True)
         self.seen_list = SeenBeforeList()
         self.seen_list.compare_requested.connect(self._compare)
 

@@ -27,16 +27,17 @@ FIRST_SEEN_ROLE = Qt.ItemDataRole.UserRole + 1
 CLAIM_IDS_ROLE = Qt.ItemDataRole.UserRole + 2
 THUMB_SIDE = 64
 REMOVED = "(claim removed)"
-#: What matched, as the analyst reads it (``NearDuplicate.evidence``).
+#: What matched: a word under the distance, and the sentence in its tooltip
+#: (``NearDuplicate.evidence``). Short words keep the column, and the pane, narrow.
 EVIDENCE = {
-    "whole": "the whole picture",
-    "mirrored": "mirrored",
-    "rotated_90": "turned 90°",
-    "rotated_180": "turned 180°",
-    "rotated_270": "turned 270°",
-    "cropped": "cropped",
-    "tilted": "tilted",
-    "region": "a region (padded, captioned, in a screenshot)",
+    "whole": ("", "the whole picture"),
+    "mirrored": ("mirrored", "the picture mirrored"),
+    "rotated_90": ("turned", "the picture turned 90°"),
+    "rotated_180": ("turned", "the picture turned 180°"),
+    "rotated_270": ("turned", "the picture turned 270°"),
+    "cropped": ("cropped", "part of the picture: one is a crop of the other"),
+    "tilted": ("tilted", "the picture tilted a few degrees"),
+    "region": ("region", "the picture inside bars, a caption, a border or a post screenshot"),
 }
 
 
@@ -151,8 +152,8 @@ def _item(entry: SeenBefore, this_claim: str | None) -> QTreeWidgetItem:
 
     claims = "\n".join(where(c) for c in entry.claims) or "under no claim"
     # Two lines under one thumbnail keep the row narrow enough for a side pane.
-    how = EVIDENCE.get(dup.evidence, dup.evidence)
-    distance = str(dup.distance) if dup.evidence == "whole" else f"{dup.distance}\n{how}"
+    word, how = EVIDENCE.get(dup.evidence, (dup.evidence, dup.evidence))
+    distance = f"{dup.distance}\n{word}" if word else str(dup.distance)
     item = QTreeWidgetItem([f"{name}{at}\n{first_seen}", distance, claims])
     item.setToolTip(COL_DISTANCE, f"Hamming distance {dup.distance} of 64 bits; matched: {how}")
     item.setData(COL_PICTURE, MEDIA_ID_ROLE, dup.media_id)

@@ -87,6 +87,22 @@ def test_the_sample_case_renders_on_a_laptop_screen(
     assert detail.seen_list.isVisible()
 
 
+def test_no_claim_widens_the_window_past_a_laptop_screen(
+    qtbot: QtBot, workspace: Workspace
+) -> None:
+    """Every state of the detail pane fits 1366 pixels: a claim with no media yet shows a
+    long hint, which must wrap rather than push the window wider than the screen."""
+    window = sample_window(qtbot, workspace, (1366, 768))
+    bare = workspace.claims.create("Market square shelled this morning, say two accounts")
+    window.refresh_claims()
+    for claim_id in window.search.ids(ClaimQuery()):
+        window.select_claim(claim_id)
+        assert window.minimumSizeHint().width() <= 1366, claim_id
+    window.select_claim(bare.id)
+    qtbot.wait(10)
+    assert window.width() == 1366
+
+
 @pytest.fixture
 def dark_palette() -> Iterator[QPalette]:
     app = QApplication.instance()
