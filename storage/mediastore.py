@@ -188,6 +188,16 @@ class ThumbnailCache:
     def get_strip(self, sha256: str) -> Path | None:
         return self.get(sha256 + self.STRIP_SUFFIX)
 
+    # A video's frame at a time (where a screenshot of it was found), at one size.
+    def _frame_key(self, sha256: str, t_ms: int, max_side: int) -> str:
+        return f"{sha256}-at{int(t_ms)}ms-{int(max_side)}"
+
+    def put_frame(self, sha256: str, t_ms: int, max_side: int, jpeg: bytes) -> Path:
+        return self.put(self._frame_key(sha256, t_ms, max_side), jpeg)
+
+    def get_frame(self, sha256: str, t_ms: int, max_side: int) -> Path | None:
+        return self.get(self._frame_key(sha256, t_ms, max_side))
+
 
 def _copy_hashing(src: BinaryIO, out: BinaryIO, digest: hashlib._Hash) -> None:
     while chunk := src.read(CHUNK):

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ui.claims_model import format_time
 from ui.image_convert import PictureView, add_zoom_buttons, to_qimage
 from ui.messages import error_message, show_error
+from ui.seen_before import precise_video_time, video_time
 from ui.tasks import TaskRunner
 from workbench.errors import WorkbenchError
 from workbench.ingest import MediaService
@@ -44,7 +45,7 @@ from workbench.pictures import (
     mean_level,
     media_picture,
 )
-from workbench.views import MediaView
+from workbench.views import MediaView, NearDuplicate
 from workbench.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -61,11 +62,15 @@ def open_compare_view(
     right_media_id: str,
     parent: QWidget | None = None,
     distance: int | None = None,
+    right_t_ms: int | None = None,
 ) -> CompareView | None:
     """Open a compare window (non-modal, deleted when closed); None, after saying why, if
-    either media cannot be read."""
+    either media cannot be read. ``right_t_ms``: where in the right video the left picture
+    was found (looked up when not given)."""
     try:
-        view = CompareView(workspace, left_media_id, right_media_id, parent, distance=distance)
+        view = CompareView(
+            workspace, left_media_id, right_media_id, parent, distance, right_t_ms=right_t_ms
+        )
     except WorkbenchError as exc:
         if parent is not None:
             show_error(parent, "Cannot compare these media", exc)
@@ -88,11 +93,14 @@ class ComparePictures:
     amplified: QImage  # the difference times AMPLIFY_GAIN
 
 
-def load_pictures(media: MediaService, left: MediaView, right: MediaView) -> ComparePictures:
-    """Worker thread: both pictures upright and bounded, the right one's difference from the
-    left one after scaling it to the left one's size."""
+def load_pictures(
+    media: MediaService, left: MediaView, right: MediaView, right_t_ms: int | None = None
+) -> ComparePictures:
+    """Worker thread: both pictures upright and bounded (for a right video, its frame at
+    ``right_t_ms``), the right one's difference from the left one after scaling it to the
+    left one's size."""
     first = media_picture(media, left, COMPARE_SIDE)
-    second = media_picture(media, right, COMPARE_SIDE)
+    second = media_picture(media, right, COMPARE_SIDE, right_t_ms)
     difference = difference_picture(first, second)
     return ComparePictures(
         to_qimage(first),
@@ -135,13 +143,23 @@ class CompareView(QDialog):
         parent: QWidget | None = None,
         distance: int | None = None,
         runner: TaskRunner | None = None,
+        right_t_ms: int | None = None,
     ) -> None:
         super().__init__(parent)
         self._ws = workspace
         self._runner = runner or TaskRunner(self)
         self.left = workspace.media.get(left_media_id)
         self.right = workspace.media.get(right_media_id)
-        self.distance = distance if distance is not None else self._distance()
+        video = self.right.kind == "video"
+        if distance is None or (video and right_t_ms is None):
+            near = self._near()
+            if distance is None and near is not None:
+                distance = near.distance
+            if right_t_ms is None and near is not None:
+                right_t_ms = near.t_ms
+        self.distance = distance
+        #: Where in the right video the left picture was found: that frame is shown.
+        self.right_t_ms = right_t_ms if video else None
         self.pictures: ComparePictures | None = None
         self.error: str | None = None
         self._syncing = False
@@ -159,6 +177,11 @@ class CompareView(QDialog):
 
         self.left_title = _title(QLabel(), self._describe(self.left, "left", None))
         self.right_title = _title(QLabel(), self._describe(self.right, "right", self.distance))
+        if self.right_t_ms is not None:
+            self.right_title.setToolTip(
+                f"The frame at {precise_video_time(self.right_t_ms)} of this video, where "
+                "the left picture was found"
+            )
         self.blend_title = _title(QLabel(), "")
         self.difference_title = _title(QLabel(), "")
         sides = QSplitter(Qt.Orientation.Horizontal)
@@ -183,18 +206,21 @@ class CompareView(QDialog):
 
     # -- building ------------------------------------------------------------------------
 
-    def _distance(self) -> int | None:
+    def _near(self) -> NearDuplicate | None:
         near = self._ws.media.near_duplicates(self.left.id)
-        return next((d.distance for d in near if d.media_id == self.right.id), None)
+        return next((d for d in near if d.media_id == self.right.id), None)
 
     def _describe(self, media: MediaView, side: str, distance: int | None) -> str:
         parts = [f"<b>{escape(media.original_name)}</b>"]
+        at = self.right_t_ms if side == "right" else None
+        if media.kind == "video" and at is not None:  # which video, and when: first
+            parts.append(f"<b>video at {video_time(at)}</b>")
         if side == "right":
             parts.append(f"distance {distance}" if distance is not None else "not a near duplicate")
         parts.append(f"first seen {escape(format_time(media.acquired_at))}")
         if media.width and media.height:
             parts.append(f"{media.width}×{media.height}")
-        if media.kind == "video":
+        if media.kind == "video" and at is None:
             parts.append("video: first frame")
         return " · ".join(parts)
 
@@ -351,8 +377,8 @@ class CompareView(QDialog):
     def _load(self) -> None:
         for view in self.views:
             view.show_message("Loading…")
-        media, left, right = self._ws.media, self.left, self.right
-        self._runner.run_task(lambda: load_pictures(media, left, right), self._loaded)
+        media, left, right, at = self._ws.media, self.left, self.right, self.right_t_ms
+        self._runner.run_task(lambda: load_pictures(media, left, right, at), self._loaded)
 
     def _loaded(self, *, result: object = None, error: BaseException | None = None) -> None:
         if error is not None or not isinstance(result, ComparePictures):

@@ -366,11 +366,16 @@ class MediaViewer(QDialog):
 
     def compare_with(self, other_id: str) -> QWidget | None:
         """Open the compare view: this picture on the left, the duplicate on the right."""
-        distance = next(
-            (e.duplicate.distance for e in self.seen_before if e.duplicate.media_id == other_id),
-            None,
+        entry = next((e for e in self.seen_before if e.duplicate.media_id == other_id), None)
+        hit = entry.duplicate if entry is not None else None
+        view = open_compare_view(
+            self._ws,
+            self.media.id,
+            other_id,
+            self,
+            distance=hit.distance if hit is not None else None,
+            right_t_ms=hit.t_ms if hit is not None else None,
         )
-        view = open_compare_view(self._ws, self.media.id, other_id, self, distance=distance)
         if view is not None:
             self.compare_views.append(view)
             view.destroyed.connect(lambda *_: self._forget(view))

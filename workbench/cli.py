@@ -122,6 +122,15 @@ def near_json(near: NearDuplicate) -> dict[str, Any]:
         "first_seen": near.first_seen.isoformat(),
         "t_ms": near.t_ms,
         "evidence": near.evidence,
+        "overlaps": [
+            {
+                "start_ms": o.start_ms,
+                "end_ms": o.end_ms,
+                "stored_start_ms": o.stored_start_ms,
+                "stored_end_ms": o.stored_end_ms,
+            }
+            for o in near.overlaps
+        ],
     }
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,8 +38,23 @@ from storage.schema import Claim, ClaimMedia, Media, MediaHash
 from workbench import audit, fields
 from workbench.analysis import Analysis, analyse_file
 from workbench.errors import AnalysisError, NotFoundError, WorkbenchError
-from workbench.matching import DEFAULT_MAX_DISTANCE, QUERY_KINDS, Hit, to_signed, to_unsigned
-from workbench.views import IngestResult, IngestStatus, MatchResult, MediaView, NearDuplicate
+from workbench.matching import (
+    DEFAULT_MAX_DISTANCE,
+    QUERY_KINDS,
+    Hit,
+    Lookup,
+    to_signed,
+    to_unsigned,
+)
+from workbench.video_match import find_overlaps
+from workbench.views import (
+    IngestResult,
+    IngestStatus,
+    MatchResult,
+    MediaView,
+    NearDuplicate,
+    Overlap,
+)
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
@@ -238,6 +253,7 @@ class MediaService:
                 media.seen_before = _mark_seen_before(session, seen)
                 session.add(media)
                 session.flush()
+                _insert_hashes(session, media_id, analysis)
                 changes = {
                     "sha256": (None, analysis.sha256),
                     "original_name": (None, media.original_name),
@@ -305,10 +321,6 @@ class MediaService:
             orientation=meta.orientation,
             software=meta.software,
             low_information=a.low_information,
-            hashes=[
-                MediaHash(algorithm=h.algorithm, value=to_signed(h.value), t_ms=h.t_ms, view=h.view)
-                for h in a.hashes
-            ],
         )
 
     # -- seen before ---------------------------------------------------------------------
@@ -331,10 +343,11 @@ class MediaService:
     def near_duplicates(
         self, media_id: str, max_distance: int | None = None
     ) -> tuple[NearDuplicate, ...]:
-        """Stored media that resemble stored media ``media_id`` (not itself)."""
+        """Stored media that resemble stored media ``media_id`` (not itself); for a video,
+        with the stretches it shares with other stored videos."""
         media_uuid = uuid.UUID(media_id)
         with self._ws.db.read() as session:
-            hashes = _stored_hashes(session, [media_uuid]).get(media_uuid, [])
+            hashes = _stored_hashes(session, [media_uuid], times=True).get(media_uuid, [])
         return self._describe(
             self._ws.index.nearest(hashes, self._limit(max_distance), exclude=media_id)
         )
@@ -370,7 +383,7 @@ class MediaService:
 
     def _within_rule(
         self,
-        hashes: Iterable[tuple[str, int, str]],
+        hashes: Iterable[Lookup],
         exclude: uuid.UUID | None = None,
         hits: list[Hit] | None = None,
     ) -> set[uuid.UUID]:
@@ -425,6 +438,7 @@ class MediaService:
                     evidence=hit.view,
                     first_seen=row.acquired_at,
                     t_ms=hit.t_ms,
+                    overlaps=_overlaps(hit),
                 )
             )
         return tuple(out)
@@ -445,30 +459,78 @@ class MediaService:
         """A video's strip: a few frames evenly spread over it, side by side (JPEG)."""
         return self._ws.thumbnails.get_strip(sha256)
 
+    def frame_path(
+        self, sha256: str, t_ms: int, max_side: int = 256, *, cached_only: bool = False
+    ) -> Path | None:
+        """A stored video's frame at ``t_ms`` (where a screenshot of it was found) as a
+        cached JPEG, upright, fitted into ``max_side``. Decoded on first use (a seek and a
+        few frames: call it off the UI thread); with ``cached_only``, None until then.
+        Raises :class:`AnalysisError` when the frame cannot be decoded."""
+        from workbench.video import frame_jpeg
+
+        cached = self._ws.thumbnails.get_frame(sha256, t_ms, max_side)
+        if cached is not None or cached_only:
+            return cached
+        jpeg = frame_jpeg(self.original_path(sha256), t_ms, max_side)
+        return self._ws.thumbnails.put_frame(sha256, t_ms, max_side, jpeg)
+
     def original_path(self, sha256: str) -> Path:
         """Where the stored original's bytes are (read-only; the file may be missing if the
         media folder was damaged, which ``verify`` reports)."""
         return self._ws.store.path_for(sha256)
 
 
-def _lookups(analysis: Analysis) -> list[tuple[str, int, str]]:
-    """The hashes a new picture is looked up by: ``(algorithm, value, view)``."""
-    return [(h.algorithm, h.value, h.view) for h in analysis.hashes if h.view in QUERY_KINDS]
+def _insert_hashes(session: Session, media_id: uuid.UUID, a: Analysis) -> None:
+    """The media's hash rows (a picture has some thirty views), in one statement: the ORM's
+    per-object bookkeeping cost more than the insert itself."""
+    if a.hashes:
+        session.execute(
+            insert(MediaHash),
+            [
+                {
+                    "media_id": media_id,
+                    "algorithm": h.algorithm,
+                    "value": to_signed(h.value),
+                    "t_ms": h.t_ms,
+                    "view": h.view,
+                }
+                for h in a.hashes
+            ],
+        )
+
+
+def _lookups(analysis: Analysis) -> list[Lookup]:
+    """The hashes a new picture is looked up by: ``(algorithm, value, view, t_ms)`` (the
+    time of a video's frame, so that its matches say which stretches overlap)."""
+    return [
+        (h.algorithm, h.value, h.view, h.t_ms) for h in analysis.hashes if h.view in QUERY_KINDS
+    ]
+
+
+def _overlaps(hit: Hit) -> tuple[Overlap, ...]:
+    """Video against video: the stretches the two share (none for a picture on either side)."""
+    frames = hit.frames
+    if frames is None:
+        return ()
+    return find_overlaps(frames.query_ms, frames.stored_ms, frames.query_frames)
 
 
 def _stored_hashes(
-    session: Session, media_ids: Iterable[uuid.UUID]
-) -> dict[uuid.UUID, list[tuple[str, int, str]]]:
+    session: Session, media_ids: Iterable[uuid.UUID], times: bool = False
+) -> dict[uuid.UUID, list[Lookup]]:
     """Each media's stored hashes it is looked up by, ``(algorithm, unsigned value, view)``
-    (media without any left out)."""
-    out: dict[uuid.UUID, list[tuple[str, int, str]]] = {}
+    (media without any left out); with ``times``, a video frame's time as a fourth item."""
+    out: dict[uuid.UUID, list[Lookup]] = {}
     rows = session.execute(
-        select(MediaHash.media_id, MediaHash.algorithm, MediaHash.value, MediaHash.view).where(
-            MediaHash.media_id.in_(set(media_ids)), MediaHash.view.in_(QUERY_KINDS)
-        )
+        select(
+            MediaHash.media_id, MediaHash.algorithm, MediaHash.value, MediaHash.view, MediaHash.t_ms
+        ).where(MediaHash.media_id.in_(set(media_ids)), MediaHash.view.in_(QUERY_KINDS))
     )
-    for media_id, algorithm, value, view in rows:
-        out.setdefault(media_id, []).append((algorithm, to_unsigned(value), view))
+    for media_id, algorithm, value, view, t_ms in rows:
+        lookup: Lookup = (algorithm, to_unsigned(value), view)
+        if times:
+            lookup = (*lookup, t_ms)
+        out.setdefault(media_id, []).append(lookup)
     return out
 
 

@@ -16,7 +16,7 @@ import functools
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -51,8 +51,17 @@ QUERY_KINDS = ("whole", "framed", "region")
 FRAMED_MAX_DISTANCE = 4
 #: A turned, mirrored, cropped or tilted view of a stored picture is one more chance for
 #: two different photos to meet, so it must come this much closer than the whole picture.
-VARIANT_MARGIN = 2
-_VARIANTS = ("mirrored", "rotated_90", "rotated_180", "rotated_270", "cropped", "tilted")
+#: A turned or mirrored copy is the same pixels moved (0-2 bits from its view, a few more
+#: once re-encoded), while a turned view of another photo lands 6-8 bits off more often
+#: than any other view: it gets the wider margin (bench/match_eval.py).
+VARIANT_MARGINS = {
+    "mirrored": 5,
+    "rotated_90": 5,
+    "rotated_180": 5,
+    "rotated_270": 5,
+    "cropped": 2,
+    "tilted": 2,
+}
 NO_TIME = -1
 ID_DTYPE = np.dtype((np.void, 16))
 
@@ -80,6 +89,23 @@ def _key(media_id: str | uuid.UUID) -> Any:
     return np.frombuffer(_uuid(media_id).bytes, dtype=ID_DTYPE)[0]
 
 
+#: A hash to look up: ``(algorithm, unsigned value, view)``, or with a fourth item, the
+#: time in ms of the video frame it was taken from (``None`` for a still picture): then the
+#: hits on stored videos also carry every pair of frames that met (``Hit.frames``).
+Lookup = tuple[str, int, str] | tuple[str, int, str, int | None]
+
+
+@dataclass(frozen=True, eq=False)
+class FramePairs:
+    """A video looked up against a stored video: every pair of frames that met (within the
+    lookup's distance), as parallel arrays; ``workbench.video_match`` reads ranges in them."""
+
+    query_ms: npt.NDArray[np.int32]  # the query frame's time
+    stored_ms: npt.NDArray[np.int32]  # the stored frame's time
+    #: how many frames (distinct times) the query video was looked up by, matched or not
+    query_frames: int
+
+
 @dataclass(frozen=True)
 class Hit:
     media_id: str
@@ -88,6 +114,8 @@ class Hit:
     #: The evidence: which views met. The stored view's kind ("mirrored", "cropped"...),
     #: or "region" when either side was a picture's content region.
     view: str = "whole"
+    #: Video against video (timed lookups, a stored video): the frames that met.
+    frames: FramePairs | None = field(default=None, compare=False, repr=False)
 
 
 def evidence(query_view: str, stored_view: str) -> str:
@@ -102,8 +130,8 @@ def _limits(max_distance: int, framed: bool) -> npt.NDArray[np.uint8]:
     limits = []
     for view in VIEW_KINDS:
         limit = max_distance
-        if view in _VARIANTS:
-            limit = max(max_distance - VARIANT_MARGIN, 0)
+        if view in VARIANT_MARGINS:
+            limit = max(max_distance - VARIANT_MARGINS[view], 0)
         elif view == "framed" and framed:
             limit = min(max_distance, FRAMED_MAX_DISTANCE)
         limits.append(limit)
@@ -233,23 +261,41 @@ class HashIndex:
 
     def nearest(
         self,
-        hashes: Iterable[tuple[str, int, str]],
+        hashes: Iterable[Lookup],
         max_distance: int = DEFAULT_MAX_DISTANCE,
         exclude: str | None = None,
     ) -> list[Hit]:
         """The "seen before" rule: media near any of a picture's ``(algorithm, value,
         view)`` hashes of the ``QUERY_KINDS`` views (others are skipped), one hit per media
         at its smallest distance (the whole picture's evidence first on a tie), nearest
-        first; ``Hit.view`` is the evidence (:func:`evidence`)."""
+        first; ``Hit.view`` is the evidence (:func:`evidence`).
+
+        Lookups with a time (a video's frames) also collect, per stored video, every pair
+        of frames that met: ``Hit.frames``."""
         best: dict[str, Hit] = {}
-        for algorithm, value, view in hashes:
+        timed: list[tuple[int, Any, Any]] = []  # (query time, stored ids, stored times)
+        query_times: set[int] = set()
+        for lookup in hashes:
+            algorithm, value, view = lookup[0], lookup[1], lookup[2]
+            t_ms = lookup[3] if len(lookup) > 3 else None
             if algorithm not in MATCH_ALGORITHMS or view not in QUERY_KINDS:
                 continue
-            for hit in self.query(value, algorithm, max_distance, exclude, view == "framed"):
+            rows = self._near_rows(value, algorithm, max_distance, view == "framed")
+            for hit in _best_per_media(*rows, exclude=exclude):
                 found = replace(hit, view=evidence(view, hit.view))
                 if hit.media_id not in best or _rank(found) < _rank(best[hit.media_id]):
                     best[hit.media_id] = found
-        return sorted(best.values(), key=_rank)
+            if t_ms is not None:
+                query_times.add(t_ms)
+                ids, times = rows[0], rows[1]
+                video = times != NO_TIME
+                if video.any():
+                    timed.append((t_ms, ids[video], times[video]))
+        hits = sorted(best.values(), key=_rank)
+        if timed:
+            frames = _frame_pairs(timed, len(query_times))
+            hits = [replace(hit, frames=frames.get(hit.media_id)) for hit in hits]
+        return hits
 
     def query(
         self,
@@ -264,28 +310,68 @@ class HashIndex:
 
         One hit per media: the nearest of its rows (for a video, the best-matching frame).
         """
+        rows = self._near_rows(value, algorithm, max_distance, framed)
+        return _best_per_media(*rows, exclude=exclude)
+
+    def _near_rows(
+        self, value: int, algorithm: str, max_distance: int, framed: bool
+    ) -> tuple[Any, npt.NDArray[np.int32], npt.NDArray[np.uint8], npt.NDArray[Any]]:
+        """Every row within reach of ``value`` (see :meth:`query`): their ids, times,
+        view codes and distances (copies, in row order)."""
         with self._lock:
             rows = self._rows.get(algorithm)
             if rows is None or rows.n == 0:
-                return []
+                return _NO_ROWS
             distances = np.bitwise_count(rows.values[: rows.n] ^ np.uint64(value))
             limits = _limits(max_distance, framed)
             near = np.flatnonzero(distances <= limits.max())  # few: then each by its view
             hits = near[distances[near] <= limits[rows.views[near]]]
-            hit_ids = rows.ids[hits]
-            hit_times = rows.times[hits]
-            hit_views = rows.views[hits]
-        if len(hits) == 0:
-            return []
-        hit_d = distances[hits]
-        order = np.lexsort((hit_views, hit_d))  # nearest, then the whole picture first
-        _, first = np.unique(hit_ids[order], return_index=True)
-        result = []
-        for i in sorted(order[first], key=lambda j: (hit_d[j], hit_views[j], j)):
-            media_id = str(uuid.UUID(bytes=hit_ids[i].tobytes()))
-            if media_id == exclude:
-                continue
-            t = int(hit_times[i])
-            view = VIEW_KINDS[int(hit_views[i])]
-            result.append(Hit(media_id, int(hit_d[i]), None if t == NO_TIME else t, view))
-        return result
+            return rows.ids[hits], rows.times[hits], rows.views[hits], distances[hits]
+
+
+_NO_ROWS: tuple[Any, npt.NDArray[np.int32], npt.NDArray[np.uint8], npt.NDArray[Any]] = (
+    np.zeros(0, dtype=ID_DTYPE),
+    np.zeros(0, dtype=np.int32),
+    np.zeros(0, dtype=np.uint8),
+    np.zeros(0, dtype=np.uint8),
+)
+
+
+def _best_per_media(
+    hit_ids: Any,
+    hit_times: npt.NDArray[np.int32],
+    hit_views: npt.NDArray[np.uint8],
+    hit_d: npt.NDArray[Any],
+    exclude: str | None = None,
+) -> list[Hit]:
+    """One hit per media (its nearest row, the whole picture first on a tie), nearest first."""
+    if len(hit_ids) == 0:
+        return []
+    order = np.lexsort((hit_views, hit_d))  # nearest, then the whole picture first
+    _, first = np.unique(hit_ids[order], return_index=True)
+    result = []
+    for i in sorted(order[first], key=lambda j: (hit_d[j], hit_views[j], j)):
+        media_id = str(uuid.UUID(bytes=hit_ids[i].tobytes()))
+        if media_id == exclude:
+            continue
+        t = int(hit_times[i])
+        view = VIEW_KINDS[int(hit_views[i])]
+        result.append(Hit(media_id, int(hit_d[i]), None if t == NO_TIME else t, view))
+    return result
+
+
+def _frame_pairs(timed: list[tuple[int, Any, Any]], query_frames: int) -> dict[str, FramePairs]:
+    """The timed lookups' hits on video rows, ``(query time, ids, stored times)`` each,
+    regrouped per stored media."""
+    ids = np.concatenate([found for _, found, _ in timed])
+    stored = np.concatenate([times for _, _, times in timed]).astype(np.int32)
+    query = np.repeat(
+        np.array([t for t, _, _ in timed], dtype=np.int32), [len(found) for _, found, _ in timed]
+    )
+    keys, owner = np.unique(ids, return_inverse=True)
+    order = np.argsort(owner, kind="stable")
+    bounds = np.cumsum(np.bincount(owner, minlength=len(keys)))[:-1]
+    return {
+        str(uuid.UUID(bytes=key.tobytes())): FramePairs(query[mine], stored[mine], query_frames)
+        for key, mine in zip(keys, np.split(order, bounds), strict=True)
+    }

@@ -74,9 +74,17 @@ def display_picture(path: Path, max_side: int = VIEW_SIDE) -> Image.Image:
         return _upright(picture, orientation)
 
 
-def media_picture(media: MediaService, view: MediaView, max_side: int = VIEW_SIDE) -> Image.Image:
-    """What to show for a stored media: the original upright, or for a video its thumbnail
-    (the first frame the analysis hashed). Slow for big pictures: call it off the UI thread."""
+def media_picture(
+    media: MediaService, view: MediaView, max_side: int = VIEW_SIDE, t_ms: int | None = None
+) -> Image.Image:
+    """What to show for a stored media: the original upright; for a video its frame at
+    ``t_ms`` (where a screenshot of it was found), or without one its thumbnail (the first
+    frame the analysis hashed). Slow for big pictures: call it off the UI thread."""
+    if view.kind == "video" and t_ms is not None:
+        frame = media.frame_path(view.sha256, t_ms, max_side)
+        if frame is None:  # not asked for the cache only: never None
+            raise AnalysisError("the frame at that time could not be read")
+        return thumbnail_picture(frame)
     if view.kind == "video":
         thumbnail = media.thumbnail_path(view.sha256)
         if thumbnail is None:

@@ -38,6 +38,7 @@ three frames), well inside the tolerances above.
 
 from __future__ import annotations
 
+import io
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -429,3 +430,102 @@ def _describe(exc: BaseException) -> str:
     """FFmpeg's reason without its error number and our file: URL."""
     text = str(getattr(exc, "strerror", None) or exc).strip() or type(exc).__name__
     return text[:200]
+
+
+def frame_at(path: Path, t_ms: int, max_side: int = SAMPLE_SIDE) -> Image.Image:
+    """The frame shown at ``t_ms`` (ms from the start of the video, as in :class:`Sample`)
+    in RGB, upright, fitted into ``max_side`` x ``max_side`` (never enlarged).
+
+    Seeks to the nearest keyframe at or before ``t_ms`` and decodes forward to the last
+    frame at or before it (every frame decoded, so it is the exact one a player shows);
+    past the end, the last frame. Raises :class:`AnalysisError` when none can be decoded.
+    """
+    if max_side < 1:
+        raise ValueError("max_side must be positive")
+    try:
+        container = av.open(
+            f"file:{path.resolve()}", mode="r", options={"protocol_whitelist": "file"}
+        )
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise AnalysisError(f"cannot open video: {_describe(exc)}") from exc
+    with container:
+        if not container.streams.video:
+            raise AnalysisError("no video stream in the file")
+        stream = container.streams.video[0]
+        stream.codec_context.thread_type = "AUTO"
+        try:
+            frame = _decode_to(container, stream, max(0, t_ms), seek=True)
+            if frame is None:  # the seek landed past t_ms (a poor index): from the start
+                container.seek(0, stream=stream)
+                frame = _decode_to(container, stream, max(0, t_ms), seek=False)
+        except AnalysisError:
+            raise
+        except (av.FFmpegError, OSError, ValueError, MemoryError) as exc:
+            raise AnalysisError(f"cannot decode video: {_describe(exc)}") from exc
+        if frame is None:
+            raise AnalysisError(f"no picture could be decoded at {t_ms / 1000:.1f} s")
+        return _fitted(frame, max_side)
+
+
+def _decode_to(
+    container: av.container.InputContainer, stream: av.VideoStream, t_ms: int, seek: bool
+) -> av.VideoFrame | None:
+    """The last decoded frame at or before ``t_ms`` (times as :func:`_frames` counts them),
+    or the last one of the video if it ends earlier; None if the first decoded frame is
+    already later (only after a seek: the very first frame is returned then)."""
+    time_base = stream.time_base
+    ms_per_tick = float(time_base * 1000) if time_base else 0.0
+    offset_ms = max(0.0, stream.start_time * ms_per_tick) if stream.start_time else 0.0
+    rate = float(stream.average_rate or stream.guessed_rate or 25)
+    if seek and ms_per_tick and t_ms > 0:
+        container.seek(int((t_ms + offset_ms) / ms_per_tick), stream=stream, backward=True)
+    else:
+        seek = False
+    best: av.VideoFrame | None = None
+    count = failures = 0
+    for packet in container.demux(stream):
+        try:
+            frames = packet.decode()
+        except av.InvalidDataError:
+            failures += 1
+            if failures > MAX_BAD_PACKETS:
+                raise
+            continue
+        failures = 0
+        for frame in frames:
+            if _absurd(frame.width, frame.height):
+                raise AnalysisError(f"refused: absurd frame size {frame.width}x{frame.height}")
+            if frame.pts is not None and ms_per_tick:
+                t = frame.pts * ms_per_tick - offset_ms
+            else:
+                t = count * 1000 / rate
+            count += 1
+            if max(0, round(t)) > t_ms:
+                if best is None and not seek:
+                    return frame  # the video starts later than t_ms: its first frame
+                return best
+            best = frame
+    return best
+
+
+def _fitted(frame: av.VideoFrame, max_side: int) -> Image.Image:
+    """``frame`` in RGB fitted into ``max_side``, turned as the display matrix says."""
+    scale = min(1.0, max_side / max(frame.width, frame.height, 1))
+    width = max(1, round(frame.width * scale))
+    height = max(1, round(frame.height * scale))
+    picture = frame.reformat(width, height, "rgb24", interpolation="AREA").to_image()
+    rotation = _rotation(frame)
+    if rotation % 360:
+        picture = picture.rotate(rotation, expand=True)
+    return picture
+
+
+#: Quality of the cached JPEG of a frame (``frame_jpeg``): as the thumbnails'.
+FRAME_JPEG_QUALITY = 85
+
+
+def frame_jpeg(path: Path, t_ms: int, max_side: int = SAMPLE_SIDE) -> bytes:
+    """:func:`frame_at` as JPEG bytes, for the thumbnail cache."""
+    out = io.BytesIO()
+    frame_at(path, t_ms, max_side).save(out, "JPEG", quality=FRAME_JPEG_QUALITY)
+    return out.getvalue()

@@ -99,6 +99,16 @@ class MediaView:
 
 
 @dataclasses.dataclass(frozen=True)
+class Overlap:
+    """A stretch of a new video that is in a stored one: ms from each video's start."""
+
+    start_ms: int  # in the new (query) video
+    end_ms: int
+    stored_start_ms: int  # the same stretch in the stored video
+    stored_end_ms: int
+
+
+@dataclasses.dataclass(frozen=True)
 class NearDuplicate:
     media_id: str
     sha256: str
@@ -111,6 +121,8 @@ class NearDuplicate:
     #: "mirrored", "rotated_90"/"_180"/"_270", "cropped", "tilted", or "region" when one
     #: side was the other's content region (a photo inside a screenshot, a padded copy).
     evidence: str = "whole"
+    #: Video against video only: the stretches the two share (``workbench.video_match``).
+    overlaps: tuple[Overlap, ...] = ()
 
 
 class IngestStatus(StrEnum):

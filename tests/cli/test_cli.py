@@ -34,7 +34,7 @@ INGEST_KEYS = {
     "orientation",
     "near_duplicates",
 }
-NEAR_KEYS = {"media_id", "sha256", "distance", "claim_ids", "first_seen"}
+NEAR_KEYS = {"media_id", "sha256", "distance", "claim_ids", "first_seen", "overlaps"}
 
 
 class CLI:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from workbench.analysis import analyse_file
 from workbench.sample import (
     CLAIMS,
     SAMPLE_CASE,
@@ -97,7 +98,14 @@ def test_running_twice_adds_nothing(workspace: Workspace) -> None:
         (c.id, c.version, len(c.media)) for c in before
     ]
     assert len(workspace.claims.history(before[0].id)) == history
-    assert workspace.index.media_count() == len({m.media_id for c in after for m in c.media})
+    stored = [workspace.media.get(m) for m in {m.media_id for c in after for m in c.media}]
+    flat = {
+        m.original_name
+        for m in stored
+        if analyse_file(workspace.media.original_path(m.sha256)).low_information
+    }
+    assert "newspaper_clipping.png" in flat  # a page of text: kept out of matching
+    assert workspace.index.media_count() == len(stored) - len(flat)
 
 
 def test_an_interrupted_sample_is_completed(workspace: Workspace) -> None:
