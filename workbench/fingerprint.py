@@ -73,6 +73,9 @@ TEXT_PAGE_STRUCTURE = 16.0
 PAPER_TINT = 30
 PAPER_DARK = 60
 PAPER_LIGHT = 200
+#: Text on a black page: at least this share of its pixels brighter than this.
+INK_LEVEL = 128
+INK_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,10 @@ def low_information(picture: Image.Image) -> bool:
     work = np.asarray(working_copy(picture), dtype=np.int16)
     pixels = work.reshape(-1, 3)
     left, top, right, bottom = _peeled(work)
-    if (right - left) * (bottom - top) < CHROME_ONLY * len(pixels):
+    # On black, a dim photo peels away like a page (its lines are all near black): text
+    # on black is bright, a dim photo has next to nothing bright.
+    inked = paper.mean() >= PAPER_LIGHT or (pixels.max(axis=1) > INK_LEVEL).mean() >= INK_SHARE
+    if inked and (right - left) * (bottom - top) < CHROME_ONLY * len(pixels):
         return True
     plain = np.all(np.abs(pixels - paper) <= BORDER_TOLERANCE, axis=1).mean()
     return bool(structure < TEXT_PAGE_STRUCTURE and plain >= TEXT_PAGE_SHARE)

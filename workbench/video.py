@@ -140,17 +140,7 @@ def probe(path: Path, hash_picture: Callable[[Image.Image], T]) -> VideoInfo[T]:
 
     Any unreadable, truncated or hostile file raises :class:`AnalysisError`.
     """
-    try:
-        # "file:" + an absolute path: the name is never read as an option ("-x.mp4") nor as
-        # another FFmpeg protocol ("concat:", "http:"); the whitelist keeps it to files.
-        container = av.open(
-            f"file:{path.resolve()}", mode="r", options={"protocol_whitelist": "file"}
-        )
-    except (av.FFmpegError, OSError, ValueError) as exc:
-        raise AnalysisError(f"cannot open video: {_describe(exc)}") from exc
-    with container:
-        if not container.streams.video:
-            raise AnalysisError("no video stream in the file")
+    with _open(path) as container:
         stream = container.streams.video[0]
         width = stream.codec_context.width or 0
         height = stream.codec_context.height or 0
@@ -228,6 +218,22 @@ def _duration_ms(container: av.container.InputContainer, stream: av.VideoStream)
     return None
 
 
+def _open(path: Path) -> av.container.InputContainer:
+    """The file, opened for reading; it has a video stream."""
+    try:
+        # "file:" + an absolute path: the name is never read as an option ("-x.mp4") nor as
+        # another FFmpeg protocol ("concat:", "http:"); the whitelist keeps it to files.
+        container = av.open(
+            f"file:{path.resolve()}", mode="r", options={"protocol_whitelist": "file"}
+        )
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise AnalysisError(f"cannot open video: {_describe(exc)}") from exc
+    if not container.streams.video:
+        container.close()
+        raise AnalysisError("no video stream in the file")
+    return container
+
+
 def _frames(
     container: av.container.InputContainer, stream: av.VideoStream
 ) -> Iterator[tuple[av.VideoFrame, int]]:
@@ -238,10 +244,24 @@ def _frames(
     ctx.skip_frame = "NONREF"
     if LOOP_FILTER_SKIP != "default":
         ctx.options = {**ctx.options, "skip_loop_filter": LOOP_FILTER_SKIP}
-    time_base = stream.time_base
-    ms_per_tick = float(time_base * 1000) if time_base else 0.0
-    # times from the video's start (an MPEG-TS starts at 1.4 s, say), never before it
+    return _timed_frames(container, stream)
+
+
+def _clock(stream: av.VideoStream) -> tuple[float, float]:
+    """Milliseconds per tick of the stream's time base, and the stream's start in ms (times
+    count from the video's start: an MPEG-TS starts at 1.4 s, say)."""
+    ms_per_tick = float(stream.time_base * 1000) if stream.time_base else 0.0
     offset_ms = max(0.0, stream.start_time * ms_per_tick) if stream.start_time else 0.0
+    return ms_per_tick, offset_ms
+
+
+def _timed_frames(
+    container: av.container.InputContainer, stream: av.VideoStream
+) -> Iterator[tuple[av.VideoFrame, int]]:
+    """The frames the stream's decoder gives from where the container stands, with their
+    times in ms from the start; damaged packets skipped (up to ``MAX_BAD_PACKETS`` in a
+    row), decoding failures as :class:`AnalysisError`."""
+    ms_per_tick, offset_ms = _clock(stream)
     rate = float(stream.average_rate or stream.guessed_rate or 25)
     failures = 0
     count = 0
@@ -442,15 +462,7 @@ def frame_at(path: Path, t_ms: int, max_side: int = SAMPLE_SIDE) -> Image.Image:
     """
     if max_side < 1:
         raise ValueError("max_side must be positive")
-    try:
-        container = av.open(
-            f"file:{path.resolve()}", mode="r", options={"protocol_whitelist": "file"}
-        )
-    except (av.FFmpegError, OSError, ValueError) as exc:
-        raise AnalysisError(f"cannot open video: {_describe(exc)}") from exc
-    with container:
-        if not container.streams.video:
-            raise AnalysisError("no video stream in the file")
+    with _open(path) as container:
         stream = container.streams.video[0]
         stream.codec_context.thread_type = "AUTO"
         try:
@@ -473,38 +485,18 @@ def _decode_to(
     """The last decoded frame at or before ``t_ms`` (times as :func:`_frames` counts them),
     or the last one of the video if it ends earlier; None if the first decoded frame is
     already later (only after a seek: the very first frame is returned then)."""
-    time_base = stream.time_base
-    ms_per_tick = float(time_base * 1000) if time_base else 0.0
-    offset_ms = max(0.0, stream.start_time * ms_per_tick) if stream.start_time else 0.0
-    rate = float(stream.average_rate or stream.guessed_rate or 25)
+    ms_per_tick, offset_ms = _clock(stream)
     if seek and ms_per_tick and t_ms > 0:
         container.seek(int((t_ms + offset_ms) / ms_per_tick), stream=stream, backward=True)
     else:
         seek = False
     best: av.VideoFrame | None = None
-    count = failures = 0
-    for packet in container.demux(stream):
-        try:
-            frames = packet.decode()
-        except av.InvalidDataError:
-            failures += 1
-            if failures > MAX_BAD_PACKETS:
-                raise
-            continue
-        failures = 0
-        for frame in frames:
-            if _absurd(frame.width, frame.height):
-                raise AnalysisError(f"refused: absurd frame size {frame.width}x{frame.height}")
-            if frame.pts is not None and ms_per_tick:
-                t = frame.pts * ms_per_tick - offset_ms
-            else:
-                t = count * 1000 / rate
-            count += 1
-            if max(0, round(t)) > t_ms:
-                if best is None and not seek:
-                    return frame  # the video starts later than t_ms: its first frame
-                return best
-            best = frame
+    for frame, t in _timed_frames(container, stream):
+        if t > t_ms:
+            if best is None and not seek:
+                return frame  # the video starts later than t_ms: its first frame
+            return best
+        best = frame
     return best
 
 

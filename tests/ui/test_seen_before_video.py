@@ -4,26 +4,22 @@ the time, and shows the frame at that time; the compare view shows that frame to
 from __future__ import annotations
 
 import re
-from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
-from PIL import Image
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QSplitter
 from pytestqt.qtbot import QtBot
 
 from tests.workbench.test_video_sampling import frame_at as decoded_at
+from tests.workbench.test_video_sampling import make_video
 from ui.compare_view import CompareView
 from ui.main_window import MainWindow
 from ui.seen_before import COL_PICTURE, load_seen_before, precise_video_time, video_time
 from workbench.views import ClaimView, MediaView
 from workbench.workspace import Workspace
 
-FPS = 25
-SIZE = (320, 240)
 SCENE_S = 4
 #: Each scene is a textured pattern of one dominant colour: red, then green, then blue.
 TINTS = ((1.0, 0.15, 0.15), (0.15, 1.0, 0.15), (0.15, 0.15, 1.0))
@@ -33,30 +29,9 @@ COMPARE_SCREENSHOT = Path("/tmp/video_compare.png")
 
 
 def scenes_video(path: Path) -> Path:
-    """12 s of MPEG-4: three scenes of four seconds, each panning 1 px a frame."""
-    rng = np.random.default_rng(7)
-    w, h = SIZE
-    bases = []
-    for tint in TINTS:
-        blocks = rng.integers(0, 256, size=(6, 12, 3), dtype=np.uint8)
-        base = np.asarray(Image.fromarray(blocks).resize((2 * w, h), Image.Resampling.BICUBIC))
-        bases.append((base * np.array(tint)).astype(np.uint8))
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("mpeg4", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
-        stream.codec_context.gop_size = 250
-        stream.bit_rate = 800_000
-        for i in range(len(TINTS) * SCENE_S * FPS):
-            scene, x = divmod(i, SCENE_S * FPS)
-            frame = av.VideoFrame.from_ndarray(
-                np.ascontiguousarray(bases[scene][:, x : x + w]), format="rgb24"
-            )
-            frame.pts, frame.time_base = i, Fraction(1, FPS)
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return path
+    """12 s of MPEG-4: three scenes of four seconds (red, green, blue), each panning."""
+    cuts = tuple(float(SCENE_S * i) for i in range(1, len(TINTS)))
+    return make_video(path, len(TINTS) * SCENE_S, cuts, seed=7, tints=TINTS)
 
 
 def mean_rgb(image: QImage) -> np.ndarray:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
 from workbench.analysis import analyse_file, upright_picture
 from workbench.fingerprint import (
@@ -99,6 +99,14 @@ def test_a_page_of_text_is_low_information() -> None:
 @pytest.mark.parametrize("path", [*PHOTOS, STORED])
 def test_photos_are_not_low_information(path: Path) -> None:
     assert not low_information(photo(path))
+
+
+@pytest.mark.parametrize("name", ["Kodak_CX7530.jpg", "iptc.jpg"])
+def test_a_dim_photo_is_not_a_dark_page(name: str) -> None:
+    """At a third of its brightness a photo peels away like a page of dark-mode text (its
+    lines are all near black), but there is no bright text on it."""
+    dim = ImageEnhance.Brightness(photo(DATA / "exif" / name)).enhance(0.35)
+    assert not low_information(dim)
 
 
 def test_the_content_region_is_the_photo_inside_bars_a_caption_or_a_post() -> None:

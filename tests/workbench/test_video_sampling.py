@@ -45,16 +45,20 @@ def make_video(
     seed: int = 1,
     container_options: dict[str, str] | None = None,
     rotation: int = 0,
+    tints: tuple[tuple[float, float, float], ...] | None = None,
 ) -> Path:
+    """Scenes of a random texture panning 1 px a frame, cut at ``cuts_s``; with ``tints``,
+    scene i's colours scaled by ``tints[i]`` (one dominant colour per scene)."""
     rng = np.random.default_rng(seed)
     w, h = SIZE
     cut_frames = [round(c * FPS) for c in cuts_s]
     bases = []
     for _ in range(len(cut_frames) + 1):
         blocks = rng.integers(0, 256, size=(6, 12, 3), dtype=np.uint8)
-        bases.append(
-            np.asarray(Image.fromarray(blocks).resize((2 * w, h), Image.Resampling.BICUBIC))
-        )
+        base = np.asarray(Image.fromarray(blocks).resize((2 * w, h), Image.Resampling.BICUBIC))
+        if tints:
+            base = (base * np.array(tints[len(bases)])).astype(np.uint8)
+        bases.append(base)
     starts = [0, *cut_frames]
     with av.open(str(path), "w", options=container_options or {}) as out:
         stream = out.add_stream(codec, rate=FPS)
