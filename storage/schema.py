@@ -271,6 +271,16 @@ class SavedFilter(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class WorkspaceInfo(Base):
+    """Facts about the workspace itself, one row each; ``workspace_id`` is written once by
+    migration 0007 (a bag names the workspace it came from)."""
+
+    __tablename__ = "workspace_info"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class AuditEntry(Base):
     """Append-only: the domain only ever inserts here (see ``workbench.audit``)."""
 

@@ -44,8 +44,10 @@ from ui.claims_model import (
 )
 from ui.commands import ClaimHistory
 from ui.compare_view import open_compare_view
+from ui.export_dialog import ExportDialog
 from ui.filter_bar import FilterBar
 from ui.first_run import load_sample_case, offer_sample_case
+from ui.import_flow import ImportJob, ImportOutcome, ImportProgress, ImportSummaryDialog
 from ui.ingest import IngestJob, IngestOutcome, IngestProgress
 from ui.media_viewer import open_media_viewer
 from ui.messages import IngestReportDialog, error_message, show_error
@@ -67,11 +69,20 @@ MEDIA_FILTER = (
     "Pictures and videos (*.jpg *.jpeg *.png *.gif *.webp *.bmp *.tif *.tiff *.heic *.heif "
     "*.mp4 *.m4v *.mov *.webm *.mkv *.avi *.3gp);;All files (*)"
 )
+IMPORT_FILTER = (
+    "Bundles, exports and post archives (*.zip *.json *.jsonl *.ndjson *.csv);;"
+    "Case bundles (*.zip);;JSON exports and archives (*.json *.jsonl *.ndjson);;"
+    "Claims tables (*.csv);;All files (*)"
+)
+IMPORT_RUNNING = "An import is already running: wait for it or cancel it"
 
 
 class MainWindow(QMainWindow):
     #: Emitted with the ``IngestOutcome`` once the window has shown it (summary, report).
     ingest_finished = Signal(object)
+    #: Emitted with the ``ImportOutcome`` of File ▸ Import or a dropped bag or archive, once
+    #: the window has shown it (status line, summary).
+    import_finished = Signal(object)
 
     def __init__(
         self,
@@ -88,6 +99,11 @@ class MainWindow(QMainWindow):
         self.switch_to: Path | None = None
         self._runner = runner or TaskRunner(self)
         self._job: IngestJob | None = None
+        self._import_job: ImportJob | None = None
+        #: Media dropped together with an archive: stored once the archive is in.
+        self._then_ingest: tuple[list[str], str | None] | None = None
+        self.export_dialog: ExportDialog | None = None
+        self.import_summary: ImportSummaryDialog | None = None
         self._closing = False
         self.ingest_report: IngestReportDialog | None = None
         self.editor: ClaimEditor | None = None
@@ -136,6 +152,10 @@ class MainWindow(QMainWindow):
         self.ingest_progress.cancel_requested.connect(self.cancel_ingest)
         self.statusBar().addPermanentWidget(self.ingest_progress)
         self.ingest_progress.hide()
+        self.import_progress = ImportProgress()
+        self.import_progress.cancel_requested.connect(self.cancel_import)
+        self.statusBar().addPermanentWidget(self.import_progress)
+        self.import_progress.hide()
 
         self.claims_view.selectionModel().selectionChanged.connect(self._show_selected_claim)
         self.refresh_claims()
@@ -202,6 +222,28 @@ class MainWindow(QMainWindow):
         )
         self.add_media_action.triggered.connect(self.choose_media)
         file_menu.addAction(self.add_media_action)
+        file_menu.addSeparator()
+        self.import_action = QAction("&Import…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setStatusTip(
+            "Take in a case bundle (.zip), a workbench JSON export, a post archive "
+            "(.json, .jsonl) or a claims table (.csv)"
+        )
+        self.import_action.triggered.connect(self.choose_import)
+        self.import_folder_action = QAction("Import &folder…", self)
+        self.import_folder_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.import_folder_action.setStatusTip(
+            "Take in an unzipped case bundle or a Telegram export folder"
+        )
+        self.import_folder_action.triggered.connect(self.choose_import_folder)
+        # Ctrl+E already edits the selected claim: exporting takes Shift with it.
+        self.export_action = QAction("E&xport…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.export_action.setStatusTip(
+            "Write claims as a PDF report, HTML, CSV, JSON, ClaimReview or a case bundle"
+        )
+        self.export_action.triggered.connect(self.open_export)
+        file_menu.addActions([self.import_action, self.import_folder_action, self.export_action])
         file_menu.addSeparator()
         self.settings_action = QAction("&Settings…", self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
@@ -504,7 +546,9 @@ class MainWindow(QMainWindow):
 
     @property
     def ingest_running(self) -> bool:
-        return self._job is not None
+        """A media ingest or an import is running (one at a time: both write claims and
+        the picture index)."""
+        return self._job is not None or self._import_job is not None
 
     def choose_media(self) -> None:
         claim_id = self.selected_claim_id()
@@ -521,8 +565,8 @@ class MainWindow(QMainWindow):
         Returns False (and says why in the status bar) if nothing was started. The outcome
         arrives through ``ingest_finished``. Menu, drag-and-drop and paste all come here.
         """
-        if self._job is not None:
-            self.statusBar().showMessage("An import is already running: wait for it or cancel it")
+        if self.ingest_running:
+            self.statusBar().showMessage(IMPORT_RUNNING)
             return False
         if isinstance(paths, str | os.PathLike):
             paths = [paths]  # one path, not a sequence of characters
@@ -531,7 +575,7 @@ class MainWindow(QMainWindow):
         job = IngestJob(self._ws.media, [str(p) for p in paths], claim_id, self)
         job.progressed.connect(self.ingest_progress.advance, Qt.ConnectionType.QueuedConnection)
         self._job = job
-        self.add_media_action.setEnabled(False)
+        self._enable_import_actions(False)
         self.statusBar().clearMessage()
         self.ingest_progress.start(len(job.paths))
         self._runner.run_task(job.work, self._ingest_done)
@@ -555,7 +599,7 @@ class MainWindow(QMainWindow):
             self.ingest_finished.emit(outcome)
             return
         self.ingest_progress.hide()
-        self.add_media_action.setEnabled(True)
+        self._enable_import_actions(True)
         if error is not None:
             show_error(self, "Import failed", error)
         self.refresh_claims()
@@ -571,14 +615,155 @@ class MainWindow(QMainWindow):
         self.ingest_report = IngestReportDialog(outcome.errors, len(outcome.results), self)
         self.ingest_report.open()
 
+    # -- import and export ---------------------------------------------------------------
+
+    def _enable_import_actions(self, enabled: bool) -> None:
+        for action in (self.add_media_action, self.import_action, self.import_folder_action):
+            action.setEnabled(enabled)
+
+    def _current_case_name(self) -> str | None:
+        """The case the table shows (picked on the left or in the filter bar), if any."""
+        combo = self.filter_bar.case
+        return combo.currentText() if combo.currentData() else None
+
+    def choose_import(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import a bundle, an export or a post archive", "", IMPORT_FILTER
+        )
+        if paths:
+            self.import_paths(paths)
+
+    def choose_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Import a case bundle folder or a Telegram export", ""
+        )
+        if folder:
+            self.import_paths([folder])
+
+    def import_paths(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        then_ingest: tuple[Sequence[str], str | None] | None = None,
+    ) -> bool:
+        """Import bags, exports and post archives in the background, one after the other;
+        new claims from posts go into the case the table shows. ``then_ingest``: (media
+        paths, claim id) to store once the import is over (a mixed drop).
+
+        Returns False (and says why in the status bar) if nothing was started. The outcome
+        arrives through ``import_finished``. Menu and drag-and-drop come here.
+        """
+        if self.ingest_running:
+            self.statusBar().showMessage(IMPORT_RUNNING)
+            return False
+        if isinstance(paths, str | os.PathLike):
+            paths = [paths]
+        if not paths:
+            return False
+        names = [str(p) for p in paths]
+        job = ImportJob(self._ws, names, self._current_case_name(), self)
+        job.progressed.connect(self.import_progress.advance, Qt.ConnectionType.QueuedConnection)
+        self._import_job = job
+        self._then_ingest = (list(then_ingest[0]), then_ingest[1]) if then_ingest else None
+        self._enable_import_actions(False)
+        self.statusBar().clearMessage()
+        self.import_progress.start(names)
+        self._runner.run_task(job.work, self._import_done)
+        return True
+
+    def cancel_import(self) -> None:
+        if self._import_job is not None:
+            self._import_job.cancel()
+
+    def _import_done(
+        self, *, result: ImportOutcome | None = None, error: BaseException | None = None
+    ) -> None:
+        job, self._import_job = self._import_job, None
+        media, self._then_ingest = self._then_ingest, None
+        if job is not None:
+            job.deleteLater()
+        if error is not None or result is None:
+            outcome = ImportOutcome((), failure=error_message(error or RuntimeError("no result")))
+        else:
+            outcome = result
+        if self._closing:
+            self.import_finished.emit(outcome)
+            return
+        self.import_progress.hide()
+        self._enable_import_actions(True)
+        if error is not None:
+            show_error(self, "Import failed", error)
+        self.refresh_claims()
+        self.statusBar().showMessage(outcome.summary())
+        if outcome.summaries and (not outcome.clean or media is not None):
+            # A mixed drop goes on to store media, whose line replaces this one: the
+            # dialog keeps what the import did in view.
+            self._show_import_summary(outcome)
+        self.import_finished.emit(outcome)
+        if media is not None and not outcome.cancelled and outcome.failure is None:
+            self.ingest_paths(*media)
+
+    def _show_import_summary(self, outcome: ImportOutcome) -> None:
+        if self.import_summary is not None:
+            self.import_summary.close()
+        dialog = ImportSummaryDialog(outcome, self)
+        dialog.claim_chosen.connect(self._show_imported_claim)
+        dialog.finished.connect(lambda _result: self._import_summary_closed(dialog))
+        self.import_summary = dialog
+        dialog.open()
+
+    def _import_summary_closed(self, dialog: QDialog) -> None:
+        if self.import_summary is dialog:
+            self.import_summary = None
+
+    def _show_imported_claim(self, claim_id: str) -> None:
+        if self.claims_model.row_of(claim_id) is None:
+            self.filter_bar.clear()  # the claim may be outside the current filter
+        self.select_claim(claim_id)
+
+    def open_export(self) -> ExportDialog:
+        """File ▸ Export…: the dialog opens on the table's filters and the selected claim."""
+        if self.export_dialog is not None:
+            if not self.export_dialog.running:
+                self.export_dialog.close()
+            else:
+                self.export_dialog.raise_()
+                self.export_dialog.activateWindow()
+                return self.export_dialog
+        claim_id = self.selected_claim_id()
+        selected = (claim_id, self._shown.text) if claim_id and self._shown else None
+        dialog = ExportDialog(
+            self._ws,
+            self.search.facets(),
+            self._runner,
+            query=self.filter_bar.query(),
+            selected=selected,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished_export.connect(self.statusBar().showMessage)
+        dialog.finished.connect(lambda _result: self._export_closed(dialog))
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _export_closed(self, dialog: QDialog) -> None:
+        if self.export_dialog is dialog:
+            self.export_dialog = None
+
     # -- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._job is not None:
+        exporting = self.export_dialog is not None and self.export_dialog.running
+        if self._job is not None or self._import_job is not None or exporting:
             # The workspace is closed after the window: let the import stop first. It stops
             # after the file in hand, so this waits a moment, not for the whole batch.
             self._closing = True
-            self._job.cancel()
+            for job in (self._job, self._import_job):
+                if job is not None:
+                    job.cancel()
+            if self.export_dialog is not None:
+                self.export_dialog.cancel_export()
             self.statusBar().showMessage("Stopping the import…")
             self._runner.wait_for_done()
         save_window_state(self)

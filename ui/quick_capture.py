@@ -3,8 +3,10 @@ post URL.
 
 ``QuickCapture(window)`` installs itself (an event filter on the window, on the claims
 table's viewport and on the read-only detail pane) and adds a window-wide Paste action. It
-never stores anything itself: every file goes through ``MainWindow.ingest_paths``, the one
-path for adding media, which also refuses a second import while one is running.
+never stores anything itself: media go through ``MainWindow.ingest_paths``, the one path
+for adding media, and bags, exports and post archives (``workbench.exchange.importable``)
+through ``MainWindow.import_paths``; both refuse while an import is running. A drop of both
+kinds imports the archives first, then stores the media where the drop said.
 
 - **Drop** local files or folders on a claim's row: they are attached to that claim; anywhere
   else on the window: to the selected claim (or to the library when none is selected).
@@ -38,6 +40,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
 from ui.claims_model import CLAIM_ID_ROLE, COL_TEXT, short
+from workbench.exchange import importable
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -53,6 +56,12 @@ def local_paths(mime: QMimeData | None) -> list[str]:
     if mime is None or not mime.hasUrls():
         return []
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
+
+
+def split_imports(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(bags, exports and archives for import, media for ingest), each in drop order."""
+    imports = [p for p in paths if importable(Path(p))]
+    return imports, [p for p in paths if p not in imports]
 
 
 def post_url(text: str) -> str | None:
@@ -71,6 +80,12 @@ def _is_editable_text(widget: QWidget | None) -> bool:
     if isinstance(widget, QLineEdit | QTextEdit | QPlainTextEdit):
         return not widget.isReadOnly()
     return False
+
+
+def _names(paths: list[str]) -> str:
+    """``posts.csv`` or ``posts.csv and 2 more``."""
+    first = Path(paths[0]).name or paths[0]
+    return first + (f" and {len(paths) - 1} more" if len(paths) > 1 else "")
 
 
 class _TempFolder:
@@ -183,7 +198,12 @@ class QuickCapture(QObject):
             self._window.statusBar().showMessage(IMPORT_RUNNING)
             event.ignore()
             return
+        imports, media = split_imports(local_paths(event.mimeData()))
         index, message = self._target(watched, event.position().toPoint())
+        if imports and not media:
+            index, message = None, f"Drop to import {_names(imports)}"
+        elif imports:
+            message = f"Drop to import {_names(imports)}, then: {message[0].lower()}{message[1:]}"
         self._show_target(index)
         self._window.statusBar().showMessage(message)
         event.setDropAction(Qt.DropAction.CopyAction)
@@ -223,11 +243,18 @@ class QuickCapture(QObject):
             if index is not None
             else self._window.selected_claim_id()
         )
-        # ingest_paths refuses (and says why in the status bar) while an import runs.
-        if self._window.ingest_paths(paths, claim_id):
+        imports, media = split_imports(paths)
+        # Both refuse (and say why in the status bar) while an import runs.
+        if imports:
+            started = self._window.import_paths(
+                imports, then_ingest=(media, claim_id) if media else None
+            )
+        else:
+            started = self._window.ingest_paths(media, claim_id)
+        if started:
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
-            if index is not None:
+            if index is not None and media:
                 self._window.select_claim(claim_id)  # the pane shows the media arriving
         else:
             event.ignore()
@@ -253,7 +280,12 @@ class QuickCapture(QObject):
                 return self._paste_image(image)
         paths = local_paths(mime)
         if paths:
-            return self._window.ingest_paths(paths, self._window.selected_claim_id())
+            imports, media = split_imports(paths)
+            claim_id = self._window.selected_claim_id()
+            if imports:
+                then = (media, claim_id) if media else None
+                return self._window.import_paths(imports, then_ingest=then)
+            return self._window.ingest_paths(media, claim_id)
         links = [url.toString() for url in mime.urls()] if mime.hasUrls() else []
         for text in [*links, mime.text() if mime.hasText() else ""]:
             url = post_url(text)

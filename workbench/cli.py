@@ -14,14 +14,21 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import WorkbenchError
+from workbench import fields
+from workbench.errors import ValidationError, WorkbenchError
+from workbench.exchange import EXPORT_FORMATS, export, import_path
 from workbench.matching import DEFAULT_MAX_DISTANCE
+from workbench.reindex import reindex
+from workbench.scope import ExportScope, case_names, source_labels
 from workbench.sources import parse_source_spec
 from workbench.views import (
     ClaimView,
+    ImportIssue,
+    ImportSummary,
     IngestResult,
     IngestStatus,
     MatchResult,
@@ -106,6 +113,39 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="re-hash originals; check database <-> files")
     verify.add_argument("--json", action="store_true")
+
+    export = commands.add_parser("export", help="write claims out: report, data or bag")
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    export.add_argument(
+        "--out", required=True, metavar="PATH", help="file to write (bag: .zip, else a folder)"
+    )
+    export.add_argument(
+        "--status", action="append", default=[], choices=("unconfirmed", "confirmed", "refuted")
+    )
+    export.add_argument("--case", action="append", default=[], metavar="NAME_OR_ID")
+    export.add_argument("--source", action="append", default=[], metavar="PLATFORM:HANDLE")
+    export.add_argument("--tag", action="append", default=[])
+    export.add_argument("--from", dest="posted_from", metavar="TIME", help="posted at or after")
+    export.add_argument(
+        "--to", dest="posted_to", metavar="TIME", help="posted before (a bare date: to its end)"
+    )
+    export.add_argument("--claim", action="append", default=[], metavar="ID")
+    export.add_argument("--json", action="store_true")
+
+    take = commands.add_parser(
+        "import", help="take in a bag, a JSON export, a post archive, a CSV or a media folder"
+    )
+    take.add_argument("path", metavar="PATH")
+    take.add_argument("--case", metavar="NAME", help="put imported posts in this case")
+    take.add_argument("--json", action="store_true")
+
+    redo = commands.add_parser(
+        "reindex", help="hash stored media again with today's views (media stored before them)"
+    )
+    redo.add_argument(
+        "--all", action="store_true", help="redo every picture and video, not only older ones"
+    )
+    redo.add_argument("--json", action="store_true")
     return parser
 
 
@@ -329,6 +369,100 @@ def cmd_verify(args: argparse.Namespace, ws: Workspace) -> int:
     return 1 if problems else 0
 
 
+def _scope(args: argparse.Namespace, ws: Workspace) -> ExportScope:
+    """The export filters, with case names and source specs turned into ids."""
+    cases = {name.lower(): case_id for case_id, name in case_names(ws).items()}
+    sources = {label.lower(): source_id for source_id, label in source_labels(ws).items()}
+
+    def find(field: str, known: dict[str, str], value: str) -> str:
+        if value in known.values():
+            return value
+        try:
+            return known[value.lower()]
+        except KeyError:
+            raise ValidationError(field, f"no {field} {value!r} in this workspace") from None
+
+    posted_to = fields.instant("to", args.posted_to)
+    if posted_to is not None and len(args.posted_to.strip()) == 10:  # a bare date: its end
+        posted_to += timedelta(days=1)
+    return ExportScope(
+        statuses=tuple(args.status),
+        case_ids=tuple(find("case", cases, c) for c in args.case),
+        source_ids=tuple(find("source", sources, s) for s in args.source),
+        tags=tuple(args.tag),
+        posted_from=fields.instant("from", args.posted_from),
+        posted_to=posted_to,
+        claim_ids=tuple(args.claim),
+    )
+
+
+def cmd_export(args: argparse.Namespace, ws: Workspace) -> int:
+    def progress(done: int, total: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+    done = export(ws, args.format, _scope(args, ws), Path(args.out), progress=progress)
+    payload = {
+        "format": done.format,
+        "out": str(done.path),
+        "claims": done.claims,
+        "originals": done.originals,
+    }
+    _emit(args, payload, f"{done.claims} claim(s) written to {done.path}")
+    return 0
+
+
+def summary_json(summary: ImportSummary) -> dict[str, Any]:
+    def issues(found: tuple[ImportIssue, ...]) -> list[dict[str, str]]:
+        return [{"where": i.where, "message": i.message} for i in found]
+
+    return {
+        "path": summary.path,
+        "format": summary.format,
+        "refused": summary.refused,
+        "added": list(summary.added),
+        "merged": list(summary.merged),
+        "skipped": issues(summary.skipped),
+        "conflicts": issues(summary.conflicts),
+        "media_added": summary.media_added,
+        "media_existing": summary.media_existing,
+    }
+
+
+def cmd_import(args: argparse.Namespace, ws: Workspace) -> int:
+    summary = import_path(ws, Path(args.path), case=args.case)
+    if summary.refused:
+        lines = [f"refused {summary.path}: {summary.refused}"]
+    else:
+        lines = [
+            f"{summary.path} ({summary.format}): {len(summary.added)} added, "
+            f"{len(summary.merged)} merged, {len(summary.skipped)} skipped, "
+            f"{len(summary.conflicts)} conflict(s); media: {summary.media_added} added, "
+            f"{summary.media_existing} already here"
+        ]
+        lines += [f"skipped  {i.where}: {i.message}" for i in summary.skipped]
+        lines += [f"conflict {i.where}: {i.message}" for i in summary.conflicts]
+    _emit(args, summary_json(summary), "\n".join(lines))
+    return 1 if summary.refused else 0
+
+
+def cmd_reindex(args: argparse.Namespace, ws: Workspace) -> int:
+    def progress(done: int, total: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(f"\rreindexed {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    result = reindex(ws, everything=args.all, progress=progress)
+    payload = {
+        "considered": result.considered,
+        "reindexed": result.reindexed,
+        "errors": [{"sha256": sha, "error": error} for sha, error in result.errors],
+    }
+    lines = [f"{result.reindexed} of {result.considered} media hashed again"]
+    lines += [f"error   {sha}: {error}" for sha, error in result.errors]
+    _emit(args, payload, "\n".join(lines))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="workbench: %(message)s")
     args = build_parser().parse_args(argv)
@@ -341,6 +475,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "match": cmd_match,
                 "claim": cmd_claim,
                 "verify": cmd_verify,
+                "reindex": cmd_reindex,
+                "export": cmd_export,
+                "import": cmd_import,
             }[args.command]
             return handler(args, ws)
     except WorkbenchError as exc:

@@ -23,3 +23,7 @@ class NotFoundError(WorkbenchError):
 
 class ConflictError(WorkbenchError):
     """Somebody else changed the record since it was read (optimistic locking)."""
+
+
+class Cancelled(WorkbenchError):
+    """The analyst cancelled a long piece of work; nothing of it was kept."""

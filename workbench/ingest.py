@@ -41,6 +41,7 @@ from workbench.errors import AnalysisError, NotFoundError, WorkbenchError
 from workbench.matching import (
     DEFAULT_MAX_DISTANCE,
     QUERY_KINDS,
+    HashIndex,
     Hit,
     Lookup,
     to_signed,
@@ -253,7 +254,7 @@ class MediaService:
                 media.seen_before = _mark_seen_before(session, seen)
                 session.add(media)
                 session.flush()
-                _insert_hashes(session, media_id, analysis)
+                insert_hashes(session, media_id, analysis)
                 changes = {
                     "sha256": (None, analysis.sha256),
                     "original_name": (None, media.original_name),
@@ -281,15 +282,7 @@ class MediaService:
             if newly_written:  # the row never committed: leave no unreferenced original
                 ws.store.remove(analysis.sha256)
             raise
-        for algorithm in {h.algorithm for h in analysis.hashes}:
-            picked = [h for h in analysis.hashes if h.algorithm == algorithm]
-            ws.index.add(
-                media_id,
-                algorithm,
-                [h.value for h in picked],
-                [h.t_ms for h in picked],
-                [h.view for h in picked],
-            )
+        index_hashes(ws.index, media_id, analysis)
         return IngestResult(
             str(analysis.path), IngestStatus.ADDED, media=view, near_duplicates=near
         )
@@ -480,7 +473,20 @@ class MediaService:
         return self._ws.store.path_for(sha256)
 
 
-def _insert_hashes(session: Session, media_id: uuid.UUID, a: Analysis) -> None:
+def index_hashes(index: HashIndex, media_id: uuid.UUID, analysis: Analysis) -> None:
+    """Teach the in-memory index a stored media's hashes (once its rows have committed)."""
+    for algorithm in {h.algorithm for h in analysis.hashes}:
+        picked = [h for h in analysis.hashes if h.algorithm == algorithm]
+        index.add(
+            media_id,
+            algorithm,
+            [h.value for h in picked],
+            [h.t_ms for h in picked],
+            [h.view for h in picked],
+        )
+
+
+def insert_hashes(session: Session, media_id: uuid.UUID, a: Analysis) -> None:
     """The media's hash rows (a picture has some thirty views), in one statement: the ORM's
     per-object bookkeeping cost more than the insert itself."""
     if a.hashes:

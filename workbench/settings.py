@@ -13,12 +13,10 @@ The file lives in the platform's config folder (``platformdirs.user_config_dir``
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any, Generic, TypeVar
 import platformdirs
 
 from workbench.errors import WorkbenchError
+from workbench.files import atomic_write
 from workbench.matching import DEFAULT_MAX_DISTANCE
 from workbench.workspace import APP_NAME, default_analyst
 
@@ -260,21 +259,7 @@ class Settings:
         """Write the file atomically; raises :class:`SettingsError` if it cannot."""
         document = {**self._unknown, **self._values}
         text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        temporary: str | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(
-                prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
-            )
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, self.path)
-            temporary = None
-        except OSError as exc:
-            raise SettingsError(f"cannot save the settings to {self.path}: {exc}") from exc
-        finally:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+            atomic_write(self.path, text.encode("utf-8"))
+        except WorkbenchError as exc:
+            raise SettingsError(f"cannot save the settings: {exc}") from exc

@@ -167,6 +167,37 @@ class Problem:
     detail: str
 
 
+@dataclasses.dataclass(frozen=True)
+class ImportIssue:
+    """One thing an import could not take, or had to decide: ``where`` names the file and
+    line (``posts.jsonl line 7``) or the record (``claim 1b2c…``)."""
+
+    where: str
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportSummary:
+    """What ``workbench import`` did with one file, folder or bag.
+
+    ``added``: claims created; ``merged``: claims that were already here and were updated
+    or left as they were (the same claim id, or the same post); ``skipped``: records not
+    taken, each with its reason (a malformed line, a post without text); ``conflicts``:
+    claims edited on both sides, and how the rule resolved each. ``refused`` is set when
+    the whole import was refused (a bad bag): then nothing was imported.
+    """
+
+    path: str
+    format: str  # twarc | tweet | telegram | csv | folder | bag | json
+    added: tuple[str, ...] = ()
+    merged: tuple[str, ...] = ()
+    skipped: tuple[ImportIssue, ...] = ()
+    conflicts: tuple[ImportIssue, ...] = ()
+    media_added: int = 0
+    media_existing: int = 0
+    refused: str | None = None
+
+
 def to_jsonable(value: Any) -> Any:
     """Dataclasses, datetimes, UUIDs, enums and paths as JSON-ready values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -22,7 +22,7 @@ from sqlalchemy import String, Text, cast, select, type_coerce
 
 from storage.db import Database, sqlite_url
 from storage.mediastore import MediaStore, ThumbnailCache
-from storage.schema import Media, MediaHash
+from storage.schema import Media, MediaHash, WorkspaceInfo
 from workbench.claims import ClaimService
 from workbench.errors import WorkbenchError
 from workbench.ingest import MediaService
@@ -104,6 +104,7 @@ class Workspace:
         self.max_distance = DEFAULT_MAX_DISTANCE
         location.folder.mkdir(parents=True, exist_ok=True)
         self.db = Database(location.database_url)
+        self.workspace_id = self._read_id()
         self.store = MediaStore(location.media_dir)
         self.store.clean_temporary()
         self.thumbnails = ThumbnailCache(location.cache_dir / "thumbs")
@@ -119,6 +120,14 @@ class Workspace:
         cls, folder: str | os.PathLike[str] | None = None, analyst: str | None = None
     ) -> Workspace:
         return cls(Location.of(resolve_workspace_dir(folder)), analyst)
+
+    def _read_id(self) -> str:
+        """This workspace's id (migration 0007 writes it once): names it in bags."""
+        with self.db.read() as session:
+            row = session.get(WorkspaceInfo, "workspace_id")
+        if row is None:
+            raise WorkbenchError(f"{self.location.folder}: the workspace has no id (damaged?)")
+        return row.value
 
     def _load_index(self, chunk: int = 100_000) -> None:
         """Fill the hash index from the database, a chunk of rows at a time.

@@ -246,6 +246,15 @@ def test_verify_fails_on_a_changed_original(cli: CLI) -> None:
     assert report["problems"][0]["sha256"] == stored["sha256"]
 
 
+def test_reindex_reports_what_it_hashed_again(cli: CLI) -> None:
+    cli.json("ingest", str(DATA / "exif" / "flower.jpg"))
+    out = cli.json("reindex")
+    assert out == {"considered": 0, "reindexed": 0, "errors": []}  # stored with its views
+    everything = cli.json("reindex", "--all")
+    assert everything == {"considered": 1, "reindexed": 1, "errors": []}
+    assert "1 of 1 media hashed again" in cli.run("reindex", "--all").stdout
+
+
 def test_workspace_comes_from_the_environment_and_workbench_script_exists(
     cli: CLI, tmp_path: Path
 ) -> None:
@@ -256,7 +265,7 @@ def test_workspace_comes_from_the_environment_and_workbench_script_exists(
     script = Path(sys.executable).parent / "workbench"
     assert script.exists()
     help_text = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True)
-    for command in ("init", "ingest", "match", "claim", "verify"):
+    for command in ("init", "ingest", "match", "claim", "verify", "reindex"):
         assert command in help_text.stdout
 
 
@@ -281,3 +290,56 @@ def test_two_workstations_share_a_postgresql_workspace(pg_schema: str, tmp_path:
     near = laptop.json("match", str(DATA / "neardup" / "peppers.jpg"))[0]["matches"]
     assert near[0]["claim_ids"] == [added["id"]]
     assert laptop.json("verify")["ok"] is True
+
+
+def _two_claims(cli: CLI) -> tuple[str, str]:
+    kept = cli.json(
+        "claim",
+        "add",
+        "--text",
+        "=1+1 convoy",
+        "--source",
+        "telegram:@coast",
+        "--case",
+        "Coast",
+        "--tag",
+        "convoy",
+        "--posted",
+        "2026-03-01T08:00:00+00:00",
+    )["id"]
+    other = cli.json("claim", "add", "--text", "other", "--posted", "2026-03-05T08:00:00+00:00")[
+        "id"
+    ]
+    cli.json("claim", "status", kept, "refuted", "--rationale", "older picture")
+    return kept, other
+
+
+def test_export_writes_the_chosen_claims_in_the_documented_shape(cli: CLI, tmp_path: Path) -> None:
+    kept, other = _two_claims(cli)
+    out = tmp_path / "claims.csv"
+    done = cli.json(
+        "export", "--format", "csv", "--out", str(out), "--case", "coast", "--to", "2026-03-01"
+    )
+    assert done == {"format": "csv", "out": str(out), "claims": 1, "originals": 0}
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 2 and rows[1].startswith(f"{kept},refuted,'=1+1 convoy,")
+    review = tmp_path / "reviews.jsonld"
+    cli.json("export", "--format", "claimreview", "--out", str(review), "--status", "refuted")
+    graph = json.loads(review.read_text(encoding="utf-8"))["@graph"]
+    assert [r["identifier"] for r in graph] == [kept]
+    everything = cli.json(
+        "export",
+        "--format",
+        "csv",
+        "--out",
+        str(out),
+        "--source",
+        "telegram:@coast",
+        "--claim",
+        other,
+    )
+    assert everything["claims"] == 0  # every filter holds at once
+    unknown = cli.run("export", "--format", "csv", "--out", str(out), "--case", "nowhere")
+    assert unknown.returncode == 1 and "no case 'nowhere'" in unknown.stderr
+    bad_format = cli.run("export", "--format", "docx", "--out", str(out))
+    assert bad_format.returncode == 2

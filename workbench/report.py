@@ -1,0 +1,653 @@
+"""The report of verified claims: one design, written as a PDF and as a self-contained page.
+
+An :class:`~workbench.scope.ExportSet` (what the analyst chose, read from the database) is
+turned here into a report model: sections, labels, the order of the lines, how times,
+grades, sizes and coordinates read, which lines a claim has and which picture stands for
+each media. The two renderers (``workbench.report_html``, ``workbench.report_pdf``) only lay
+that model out; neither decides what a report says, so the PDF and the HTML page cannot
+drift apart.
+
+The claims are built one at a time while a renderer writes them (``Report.claims``): a
+missing thumbnail is made then, progress is reported per claim and a cancel stops between
+claims. The writers write to a temporary file beside the target and rename it at the end,
+so a cancelled or failed export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import logging
+import os
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from workbench import fields
+from workbench.analysis import THUMB_SIDE
+from workbench.errors import WorkbenchError
+from workbench.pictures import display_picture
+from workbench.scope import ExportClaim, ExportSet, SeenBefore
+from workbench.views import AuditView, ClaimView, MediaView, NearDuplicate
+
+if TYPE_CHECKING:
+    from workbench.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+#: Called with (claims written, claims in all) after each claim.
+Progress = Callable[[int, int], None]
+ShouldCancel = Callable[[], bool]
+
+TITLE = "Report of verified claims"
+#: The sections, in the order both renderers put them.
+HEADINGS = {
+    "cover": TITLE,
+    "scope": "Scope",
+    "counts": "Claims by status",
+    "claims": "Claims",
+    "audit": "Appendix A — Audit trail of the included claims",
+    "manifest": "Appendix B — Manifest of the included originals",
+}
+AUDIT_COLUMNS = ("Time (UTC)", "Claim", "Actor", "Action", "Changes")
+MANIFEST_COLUMNS = ("SHA-256", "Original name", "Kind", "Size")
+#: The verdict in words and in the colour the claims table uses (``ui.claims_model``).
+STATUS_WORDS = {"confirmed": "Confirmed", "unconfirmed": "Unconfirmed", "refuted": "Refuted"}
+STATUS_COLOURS = {"confirmed": "#1b7f3b", "unconfirmed": "#5f6368", "refuted": "#b3261e"}
+#: Which views of two pictures met (``NearDuplicate.evidence``), as the seen-before pane says.
+EVIDENCE = {
+    "whole": "the whole picture",
+    "framed": "the whole picture (with its frame)",
+    "mirrored": "the picture mirrored",
+    "rotated_90": "the picture turned 90°",
+    "rotated_180": "the picture turned 180°",
+    "rotated_270": "the picture turned 270°",
+    "cropped": "a crop of the other",
+    "tilted": "the picture tilted a few degrees",
+    "region": "the picture inside bars, a caption, a border or a post screenshot",
+}
+#: Languages written right to left (ISO 639 codes), for claims that name their language.
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"}
+)
+UNKNOWN = "—"
+_HASH = re.compile(r"\b[0-9a-f]{64}\b")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+PREVIEW = 80  # characters of another claim's text shown beside its reference
+CHANGE_PREVIEW = 60  # characters of an audit value before it is abbreviated
+
+
+# -- the model ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    """One labelled value. ``mono``: a hash or id (monospace, may break anywhere);
+    ``rtl``: the value reads right to left; ``lang``: its language code when known."""
+
+    label: str
+    value: str
+    mono: bool = False
+    rtl: bool = False
+    lang: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Passage:
+    """A claim's text in a language: the original or the translation."""
+
+    label: str
+    text: str
+    lang: str
+    rtl: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    status: str  # the keyword: confirmed | unconfirmed | refuted
+    word: str
+    colour: str  # #rrggbb
+
+
+@dataclasses.dataclass(frozen=True)
+class MediaEntry:
+    """One media of a claim: the picture that stands for it (a cached JPEG thumbnail, a
+    video's strip of frames), or why there is none, its facts and its seen-before history."""
+
+    title: str
+    picture: Path | None
+    picture_note: str
+    lines: tuple[Line, ...]
+    seen_before: tuple[Line, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimEntry:
+    number: int  # 1-based, as other claims and the audit trail refer to it
+    anchor: str
+    title: str
+    title_rtl: bool
+    verdict: Verdict
+    passages: tuple[Passage, ...]
+    lines: tuple[Line, ...]
+    media: tuple[MediaEntry, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditRow:
+    at: str
+    claim: str
+    actor: str
+    action: str
+    changes: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ManifestRow:
+    sha256: str
+    name: str
+    kind: str
+    size: str
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusCount:
+    verdict: Verdict
+    count: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Cover:
+    title: str
+    subtitle: str
+    lines: tuple[Line, ...]
+    scope: tuple[Line, ...]
+    counts: tuple[StatusCount, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """The whole report; ``claims()`` builds each claim's entry as it is asked for."""
+
+    cover: Cover
+    audit: tuple[AuditRow, ...]
+    manifest: tuple[ManifestRow, ...]
+    claim_count: int
+    footer: str
+    _entries: Callable[[], Iterator[ClaimEntry]] = dataclasses.field(repr=False)
+
+    def claims(self) -> Iterator[ClaimEntry]:
+        return self._entries()
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportResult:
+    """What a writer did: the file (None when cancelled), claims written, pages (PDF)."""
+
+    path: Path | None
+    claims: int
+    pages: int | None
+    byte_size: int
+    cancelled: bool = False
+
+
+# -- formatting: one place for how every value reads --------------------------------------
+
+
+def when(value: datetime | None, *, seconds: bool = False) -> str:
+    """A time in UTC, readable and sortable: ``2015-06-01 15:20 UTC``."""
+    if value is None:
+        return UNKNOWN
+    if value.tzinfo is not None:  # stored times are UTC; a naive one is taken as UTC
+        value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
+
+
+def size(byte_size: int) -> str:
+    """Bytes as a person reads them (decimal units, like file managers)."""
+    amount = float(byte_size)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if amount < 1000 or unit == "GB":
+            return f"{byte_size} bytes" if unit == "bytes" else f"{amount:.1f} {unit}"
+        amount /= 1000
+    raise AssertionError("unreachable")
+
+
+def coordinates(latitude: float | None, longitude: float | None) -> str:
+    if latitude is None or longitude is None:
+        return UNKNOWN
+    return f"{latitude:.5f}, {longitude:.5f}"
+
+
+def reliability(grade: str) -> str:
+    return f"grade {grade} ({fields.RELIABILITY.get(grade, 'unknown grade')})"
+
+
+def credibility(grade: int | None) -> str:
+    if grade is None:
+        return UNKNOWN
+    return f"{grade} — {fields.CREDIBILITY.get(grade, 'unknown grade')}"
+
+
+def duration(ms: int) -> str:
+    minutes, rest = divmod(ms, 60_000)
+    return f"{minutes}:{rest / 1000:04.1f}"
+
+
+def is_rtl(text: str, language: str = "") -> bool:
+    """Whether ``text`` reads right to left: by its language code when it has one, else by
+    its first strongly directional character (the Unicode bidi rule P2)."""
+    if language:
+        return language.split("-")[0].lower() in RTL_LANGUAGES
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def preview(text: str, limit: int = PREVIEW) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def verdict(status: str) -> Verdict:
+    return Verdict(status, STATUS_WORDS.get(status, status), STATUS_COLOURS.get(status, "#000000"))
+
+
+def _line(label: str, value: str, **options: Any) -> Line:
+    """A line whose value's direction is read from the value itself."""
+    value = value or UNKNOWN
+    return Line(label, value, rtl=options.pop("rtl", is_rtl(value)), **options)
+
+
+# -- building the model ------------------------------------------------------------------
+
+
+def build_report(export_set: ExportSet, ws: Workspace) -> Report:
+    """The report model of ``export_set``. Cheap: the claims' entries (which may have to
+    make a thumbnail) are built when ``Report.claims()`` is iterated."""
+    numbers = {item.claim.id: n for n, item in enumerate(export_set.claims, 1)}
+    refs = _ClaimRefs(ws, export_set, numbers)
+
+    def entries() -> Iterator[ClaimEntry]:
+        for number, item in enumerate(export_set.claims, 1):
+            yield _claim_entry(ws, number, item, refs)
+
+    return Report(
+        cover=_cover(export_set, ws),
+        audit=tuple(_audit_rows(export_set, numbers)),
+        manifest=tuple(_manifest_row(m) for m in export_set.originals()),
+        claim_count=len(export_set.claims),
+        footer=(
+            f"{TITLE} · workspace {export_set.workspace_id[:8]} · "
+            f"exported {when(export_set.exported_at)} by {export_set.exported_by}"
+        ),
+        _entries=entries,
+    )
+
+
+class _ClaimRefs:
+    """How a claim is referred to from another: ``#3 text…`` when it is in this report,
+    else its short id and text (read once, only for claims the history names)."""
+
+    def __init__(self, ws: Workspace, export_set: ExportSet, numbers: dict[str, int]) -> None:
+        self._ws = ws
+        self._numbers = numbers
+        self._texts = {item.claim.id: item.claim.text for item in export_set.claims}
+
+    def __call__(self, claim_id: str) -> str:
+        number = self._numbers.get(claim_id)
+        if number is not None:
+            return f"#{number} {preview(self._texts[claim_id])}"
+        if claim_id not in self._texts:
+            try:
+                self._texts[claim_id] = self._ws.claims.get(claim_id).text
+            except WorkbenchError:
+                self._texts[claim_id] = ""
+        text = self._texts[claim_id]
+        short = f"claim {claim_id[:8]}"
+        return f"{short} (not in this report) {preview(text)}" if text else f"{short} (removed)"
+
+
+def _cover(export_set: ExportSet, ws: Workspace) -> Cover:
+    tally = Counter(item.claim.status for item in export_set.claims)
+    return Cover(
+        title=TITLE,
+        subtitle=f"exported {when(export_set.exported_at)} by {export_set.exported_by}",
+        lines=(
+            Line("Workspace", export_set.workspace_id, mono=True),
+            _line("Exported by", export_set.exported_by),
+            Line("Exported at", when(export_set.exported_at, seconds=True)),
+            Line("Claims", str(len(export_set.claims))),
+            Line("Originals", str(len(export_set.originals()))),
+        ),
+        scope=tuple(_line(label, value) for label, value in _scope_lines(export_set, ws)),
+        counts=tuple(StatusCount(verdict(s), tally.get(s, 0)) for s in fields.STATUSES),
+    )
+
+
+def _scope_lines(export_set: ExportSet, ws: Workspace) -> list[tuple[str, str]]:
+    """``ExportScope.describe()``, with cases and sources named rather than given by id."""
+    from workbench.scope import case_names, source_labels
+
+    scope = export_set.scope
+    named = {"Cases": (scope.case_ids, case_names), "Sources": (scope.source_ids, source_labels)}
+    out = []
+    for label, value in scope.describe():
+        if label in named:
+            ids, lookup = named[label]
+            names = lookup(ws)
+            value = ", ".join(names.get(i, i) for i in ids)
+        out.append((label, value))
+    return out
+
+
+def _claim_entry(
+    ws: Workspace, number: int, item: ExportClaim, refs: Callable[[str], str]
+) -> ClaimEntry:
+    claim = item.claim
+    return ClaimEntry(
+        number=number,
+        anchor=f"claim-{claim.id}",
+        title=claim.text,
+        title_rtl=is_rtl(claim.text),
+        verdict=verdict(claim.status),
+        passages=_passages(claim),
+        lines=_claim_lines(claim),
+        media=tuple(
+            _media_entry(ws, media, seen, refs, claim.media[i].role if i < len(claim.media) else "")
+            for i, (media, seen) in enumerate(zip(item.media, item.seen_before, strict=True))
+        ),
+    )
+
+
+def _passages(claim: ClaimView) -> tuple[Passage, ...]:
+    out = []
+    if claim.original_text:
+        language = claim.original_language
+        label = f"Original ({language})" if language else "Original"
+        out.append(
+            Passage(label, claim.original_text, language, is_rtl(claim.original_text, language))
+        )
+    if claim.translation:
+        out.append(Passage("Translation", claim.translation, "", is_rtl(claim.translation)))
+    return tuple(out)
+
+
+def _claim_lines(claim: ClaimView) -> tuple[Line, ...]:
+    """A claim's lines, always in this order; the optional ones only when they hold
+    something, the rest with a dash so a reader sees what is unknown."""
+    source = claim.source
+    decided = (
+        f"{claim.decided_by}, {when(claim.decided_at)}" if claim.decided_by else "no verdict yet"
+    )
+    lines = [
+        _line("Rationale", claim.rationale),
+        _line("Decided", decided),
+        _line("Source", _source(claim)),
+    ]
+    if source and (source.display_name or source.affiliation):
+        detail = " · ".join(p for p in (source.display_name, source.affiliation) if p)
+        lines.append(_line("Source is", detail))
+    lines += [
+        Line("Credibility", credibility(claim.credibility)),
+        _line("Place", claim.place_name),
+        Line("Coordinates", coordinates(claim.latitude, claim.longitude)),
+        Line("Posted", when(claim.posted_at)),
+        Line("Observed", when(claim.observed_at)),
+    ]
+    optional = (
+        ("Post", claim.post_url),
+        ("Case", claim.case_name or ""),
+        ("Actors", ", ".join(claim.actors)),
+        ("Tags", ", ".join(claim.tags)),
+        ("Notes", claim.notes),
+    )
+    lines += [_line(label, value) for label, value in optional if value]
+    lines.append(Line("Claim id", claim.id, mono=True))
+    return tuple(lines)
+
+
+def _source(claim: ClaimView) -> str:
+    source = claim.source
+    if source is None:
+        return UNKNOWN
+    name = f"{source.platform}:{source.handle}" if source.platform else source.handle
+    return f"{name} — {reliability(source.reliability)}"
+
+
+def _media_entry(
+    ws: Workspace, media: MediaView, seen: SeenBefore, refs: Callable[[str], str], role: str
+) -> MediaEntry:
+    picture, note = _picture(ws, media)
+    camera = " ".join(p for p in (media.camera_make, media.camera_model) if p)
+    lines = [
+        Line("SHA-256", media.sha256, mono=True),
+        Line("File", _file_facts(media)),
+        _line("Capture time", media.capture_time or ""),
+        _line("Camera", camera),
+    ]
+    if role and role != "claim_media":
+        lines.append(Line("Attached as", role.replace("_", " ")))
+    if media.gps_latitude is not None:
+        lines.append(Line("GPS in file", coordinates(media.gps_latitude, media.gps_longitude)))
+    return MediaEntry(
+        title=media.original_name or media.sha256[:12],
+        picture=picture,
+        picture_note=note,
+        lines=tuple(lines),
+        seen_before=_seen_lines(media, seen, refs),
+    )
+
+
+def _file_facts(media: MediaView) -> str:
+    parts = [media.kind, media.mime]
+    if media.width and media.height:
+        parts.append(f"{media.width}×{media.height}")
+    if media.duration_ms is not None:
+        parts.append(duration(media.duration_ms))
+    parts.append(size(media.byte_size))
+    return " · ".join(p for p in parts if p)
+
+
+def _seen_lines(media: MediaView, seen: SeenBefore, refs: Callable[[str], str]) -> tuple[Line, ...]:
+    who = f" by {media.acquired_by}" if media.acquired_by else ""
+    lines = [Line("First stored", when(seen.first_stored) + who)]
+    if seen.other_claim_ids:
+        lines += [_line("Also used by", refs(c)) for c in seen.other_claim_ids]
+    else:
+        lines.append(Line("Also used by", "no other claim"))
+    if seen.near:
+        lines += [_line("Looks like", _near(dup, refs)) for dup in seen.near]
+    else:
+        lines.append(Line("Looks like", "no near duplicate found"))
+    return tuple(lines)
+
+
+def _near(dup: NearDuplicate, refs: Callable[[str], str]) -> str:
+    text = (
+        f"{dup.sha256[:12]}… distance {dup.distance} ({EVIDENCE.get(dup.evidence, dup.evidence)})"
+    )
+    if dup.t_ms is not None:
+        text += f", at {duration(dup.t_ms)} in the video"
+    text += f", first stored {when(dup.first_seen)}"
+    if dup.claim_ids:
+        text += "; under " + "; ".join(refs(c) for c in dup.claim_ids)
+    return text
+
+
+def _picture(ws: Workspace, media: MediaView) -> tuple[Path | None, str]:
+    """The JPEG that stands for ``media``: a video's strip of frames or its thumbnail, a
+    picture's cached thumbnail. A missing one is made (and cached) the way ingest makes
+    it, so the report has no holes; when even that fails, the reason is shown instead."""
+    if media.kind == "video":
+        found = ws.media.strip_path(media.sha256) or ws.media.thumbnail_path(media.sha256)
+    else:
+        found = ws.media.thumbnail_path(media.sha256)
+    if found is not None:
+        return found, ""
+    try:
+        return _make_thumbnail(ws, media), ""
+    except (WorkbenchError, OSError) as exc:
+        log.warning("no picture for %s in the report: %s", media.sha256, exc)
+        return None, f"No picture: {exc}"
+
+
+def _make_thumbnail(ws: Workspace, media: MediaView) -> Path:
+    if media.kind == "video":
+        frame = ws.media.frame_path(media.sha256, 0, THUMB_SIDE)
+        if frame is None:
+            raise WorkbenchError("the video's first frame could not be read")
+        return frame
+    picture = display_picture(ws.media.original_path(media.sha256), THUMB_SIDE)
+    out = io.BytesIO()
+    picture.convert("RGB").save(out, "JPEG", quality=85)
+    return ws.thumbnails.put(media.sha256, out.getvalue())
+
+
+def _audit_rows(export_set: ExportSet, numbers: dict[str, int]) -> Iterator[AuditRow]:
+    for item in export_set.claims:
+        for entry in item.audit:
+            yield AuditRow(
+                at=when(entry.at, seconds=True),
+                claim=f"#{numbers[item.claim.id]}",
+                actor=entry.actor,
+                action=entry.action,
+                changes=_changes(entry),
+            )
+
+
+def _changes(entry: AuditView) -> str:
+    """Field changes abbreviated: ``status: unconfirmed → confirmed; rationale: The feed…``."""
+    parts = []
+    for name, change in entry.changes.items():
+        if isinstance(change, list | tuple) and len(change) == 2:
+            before, after = change
+            parts.append(
+                f"{name}: {_short(after)}"
+                if before in (None, "", [])
+                else f"{name}: {_short(before)} → {_short(after)}"
+            )
+        else:
+            parts.append(f"{name}: {_short(change)}")
+    return "; ".join(parts)
+
+
+def _short(value: object) -> str:
+    if value is None or value == "":
+        return "∅"
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(v) for v in value)
+    text = _HASH.sub(lambda m: m.group(0)[:12] + "…", str(value))
+    text = _UUID.sub(lambda m: m.group(0)[:8] + "…", text)
+    return preview(text, CHANGE_PREVIEW)
+
+
+def _manifest_row(media: MediaView) -> ManifestRow:
+    return ManifestRow(media.sha256, media.original_name, media.kind, size(media.byte_size))
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+class _Cancelled(Exception):
+    """The analyst cancelled: unwinds the renderer; the partial file is removed."""
+
+
+def write_html(
+    export_set: ExportSet,
+    ws: Workspace,
+    out_path: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    should_cancel: ShouldCancel | None = None,
+) -> ReportResult:
+    """The report as one self-contained HTML page (styles inline, pictures as ``data:``
+    URIs, no external reference). ``progress(done, total)`` after each claim; when
+    ``should_cancel()`` turns true the export stops and no file is left."""
+    from workbench import report_html
+
+    return _write(export_set, ws, out_path, report_html.render, progress, should_cancel)
+
+
+def write_pdf(
+    export_set: ExportSet,
+    ws: Workspace,
+    out_path: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    should_cancel: ShouldCancel | None = None,
+) -> ReportResult:
+    """The report as a PDF (fpdf2; no display needed), same design as ``write_html``."""
+    from workbench import report_pdf
+
+    return _write(export_set, ws, out_path, report_pdf.render, progress, should_cancel)
+
+
+#: ``write_html`` or ``write_pdf`` (the export dialog picks one by format).
+Writer = Callable[..., ReportResult]
+#: A renderer: writes the report to the binary file; returns its page count, if any.
+Renderer = Callable[[Report, Iterator[ClaimEntry], BinaryIO], int | None]
+
+
+def _write(
+    export_set: ExportSet,
+    ws: Workspace,
+    out_path: str | os.PathLike[str],
+    render: Renderer,
+    progress: Progress | None,
+    should_cancel: ShouldCancel | None,
+) -> ReportResult:
+    target = Path(out_path)
+    if not target.parent.is_dir():
+        raise WorkbenchError(f"{target}: the folder {target.parent} does not exist")
+    report = build_report(export_set, ws)
+    done = [0]
+
+    def tracked() -> Iterator[ClaimEntry]:
+        for entry in report.claims():
+            if should_cancel is not None and should_cancel():
+                raise _Cancelled
+            yield entry
+            done[0] += 1
+            if progress is not None:
+                progress(done[0], report.claim_count)
+
+    try:
+        pages = _atomically(target, lambda out: render(report, tracked(), out))
+    except _Cancelled:
+        return ReportResult(None, done[0], None, 0, cancelled=True)
+    return ReportResult(target, done[0], pages, target.stat().st_size)
+
+
+def _atomically(target: Path, write: Callable[[BinaryIO], int | None]) -> int | None:
+    """Run ``write`` on a temporary file beside ``target``, then rename it into place:
+    on any failure or cancel the temporary file is removed and ``target`` is untouched."""
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+        )
+    except OSError as exc:
+        raise WorkbenchError(f"{target}: cannot write here ({exc.strerror or exc})") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            pages = write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WorkbenchError(f"{target}: cannot write the report ({exc.strerror or exc})") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return pages
