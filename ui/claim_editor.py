@@ -9,7 +9,6 @@ A new claim (``claim_id=None``) is created on Save with ``ClaimService.create``.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,7 +46,6 @@ NEW_SOURCE = "__new__"
 NEW_CASE = "__new_case__:"  # + the typed name, until the case is created on save
 NO_CASE = "— no case —"
 PLATFORMS = ("telegram", "twitter", "facebook", "youtube", "instagram", "tiktok", "web")
-RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"}
 #: UTC offsets in use somewhere, in minutes (whole hours plus the half and quarter ones).
 _ODD_OFFSETS = {-570, -210, 210, 270, 330, 345, 390, 525, 570, 630, 765}
 OFFSETS = sorted({hours * 60 for hours in range(-12, 15)} | _ODD_OFFSETS)
@@ -92,19 +90,6 @@ def platform_of(url: str) -> tuple[str, str]:
     elif platform == "youtube" and segments and segments[0].startswith("@"):
         handle = segments[0]
     return platform, handle
-
-
-def is_right_to_left(text: str, language: str = "") -> bool:
-    """From the language code if it names a right-to-left script, else the first letter."""
-    if language.split("-")[0].lower() in RTL_LANGUAGES:
-        return True
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
 
 
 def offset_minutes(moment: datetime) -> int:
@@ -653,7 +638,7 @@ class ClaimEditor(QDialog):
 
     def _update_direction(self) -> None:
         """Arabic, Persian, Hebrew… read right to left, aligned right."""
-        rtl = is_right_to_left(self.original_edit.toPlainText(), self.language_edit.text())
+        rtl = fields.is_right_to_left(self.original_edit.toPlainText(), self.language_edit.text())
         direction = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
         if self.original_edit.layoutDirection() != direction:
             self.original_edit.setLayoutDirection(direction)

@@ -11,7 +11,6 @@ same claims is one more press.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -43,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.messages import confirm, error_message, show_error
-from ui.tasks import TaskRunner
+from ui.tasks import CancellableJob, TaskRunner
 from workbench import exchange
 from workbench.errors import Cancelled
 from workbench.exchange import EXPORT_FORMATS, SUFFIXES, ExportDone
@@ -98,7 +97,7 @@ def open_file(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-class ExportJob(QObject):
+class ExportJob(CancellableJob):
     """One export: ``work`` runs on a pool thread; ``cancel`` is safe from any thread."""
 
     #: (stage, steps done, steps in all) as the writer reports them; emitted on the worker
@@ -115,14 +114,6 @@ class ExportJob(QObject):
         super().__init__(parent)
         self.fmt, self.scope, self.out = fmt, scope, out
         self._ws = workspace
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
 
     def work(self) -> ExportDone:  # on a pool thread: no widgets here
         # Looked up at call time, so a test can stand in for the writer.
@@ -132,7 +123,7 @@ class ExportJob(QObject):
             self.scope,
             self.out,
             progress=self._report,
-            should_cancel=self._cancel.is_set,
+            should_cancel=self.should_cancel,
         )
 
     def _report(self, *args: Any) -> None:

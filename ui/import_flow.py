@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
-    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -33,7 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from ui.export_dialog import progress_args
+from ui.ingest import ProgressStrip
 from ui.messages import error_message
+from ui.tasks import CancellableJob
 from workbench import exchange
 from workbench.errors import Cancelled, WorkbenchError
 from workbench.search import ClaimSearch
@@ -135,7 +133,7 @@ class ImportOutcome:
         return f"Imported {files}: {text}"
 
 
-class ImportJob(QObject):
+class ImportJob(CancellableJob):
     """Create on the UI thread; hand ``work`` to the task runner."""
 
     #: (what is being read, steps done, steps in all); emitted on the worker
@@ -152,21 +150,12 @@ class ImportJob(QObject):
         self.paths = tuple(paths)
         self.case = case
         self._ws = workspace
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        """Ask the import to stop (safe from any thread)."""
-        self._cancel.set()
-
-    @property
-    def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
 
     def work(self) -> ImportOutcome:  # on a pool thread: no widgets here
         summaries: list[ImportSummary] = []
         cancelled = False
         for number, path in enumerate(self.paths, 1):
-            if self._cancel.is_set():
+            if self.should_cancel():
                 cancelled = True
                 break
             label = Path(path).name or path
@@ -180,7 +169,7 @@ class ImportJob(QObject):
                     Path(path),
                     case=self.case,
                     progress=functools.partial(self._report, label),
-                    should_cancel=self._cancel.is_set,
+                    should_cancel=self.should_cancel,
                 )
             except Cancelled:
                 cancelled = True
@@ -205,48 +194,17 @@ class ImportJob(QObject):
             return {}
 
 
-class ImportProgress(QWidget):
-    """Status-bar strip: what is being imported, a progress bar and a Cancel button."""
-
-    cancel_requested = Signal()
-
+class ImportProgress(ProgressStrip):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setMaximumWidth(220)
-        self.bar.setAccessibleName("Import progress")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the import")
-        self.cancel_button.setToolTip("Stop the import; what is not finished is not kept")
-        self.cancel_button.clicked.connect(self._on_cancel)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.cancel_button)
+        super().__init__("Import", "Stop the import; what is not finished is not kept", parent)
 
     def start(self, paths: Sequence[str]) -> None:
         first = Path(paths[0]).name if paths else ""
         more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
-        self.label.setText(f"Importing {first}{more}…")
-        self.bar.setRange(0, 0)
-        self.cancel_button.setEnabled(True)
-        self.show()
+        self.begin(f"Importing {first}{more}…")
 
     def advance(self, label: str, done: int, total: int) -> None:
-        if total:
-            self.bar.setRange(0, total)
-            self.bar.setValue(done)
-        else:
-            self.bar.setRange(0, 0)
-        if self.cancel_button.isEnabled():  # else keep saying "Cancelling…"
-            self.label.setText(f"Importing {label}…")
-
-    def _on_cancel(self) -> None:
-        self.cancel_button.setEnabled(False)
-        self.label.setText("Cancelling…")
-        self.cancel_requested.emit()
+        self.step(done, total, f"Importing {label}…")
 
 
 class ImportSummaryDialog(QDialog):

@@ -8,13 +8,13 @@ sets an event the service polls through ``should_cancel``.
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from ui.tasks import CancellableJob
 from workbench.ingest import MediaService
 from workbench.views import IngestResult, IngestStatus
 
@@ -56,7 +56,7 @@ class IngestOutcome:
         return text
 
 
-class IngestJob(QObject):
+class IngestJob(CancellableJob):
     """Create on the UI thread; hand ``work`` to the task runner."""
 
     #: (files done, files in the batch, the result for the last file); emitted on the worker
@@ -73,42 +73,35 @@ class IngestJob(QObject):
         self.paths = tuple(paths)
         self.claim_id = claim_id
         self._media = media
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        """Ask the import to stop after the file in hand (safe from any thread)."""
-        self._cancel.set()
-
-    @property
-    def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
 
     def work(self) -> IngestOutcome:  # on a pool thread: no widgets here
         results = self._media.ingest(
             self.paths,
             claim_id=self.claim_id,
             progress=self._report,
-            should_cancel=self._cancel.is_set,
+            should_cancel=self.should_cancel,
         )
-        return IngestOutcome(tuple(results), cancelled=self._cancel.is_set())
+        return IngestOutcome(tuple(results), cancelled=self.should_cancel())
 
     def _report(self, done: int, total: int, result: IngestResult) -> None:
         self.progressed.emit(done, total, result)
 
 
-class IngestProgress(QWidget):
-    """Status-bar strip: what is being imported, a progress bar and a Cancel button."""
+class ProgressStrip(QWidget):
+    """Status-bar strip: what is running, a progress bar and a Cancel button."""
 
     cancel_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, what: str, tip: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel()
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(220)
         self.bar.setTextVisible(True)
+        self.bar.setAccessibleName(f"{what} progress")
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop after the file being stored now")
+        self.cancel_button.setAccessibleName(f"Cancel the {what.lower()}")
+        self.cancel_button.setToolTip(tip)
         self.cancel_button.clicked.connect(self._on_cancel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -116,19 +109,33 @@ class IngestProgress(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel_button)
 
-    def start(self, file_count: int) -> None:
-        self.label.setText(f"Importing {file_count} item(s)…")
-        self.bar.setRange(0, 0)  # busy until the first file is done (folders are expanded)
+    def begin(self, text: str) -> None:
+        self.label.setText(text)
+        self.bar.setRange(0, 0)  # busy until the first step is done
         self.cancel_button.setEnabled(True)
         self.show()
 
-    def advance(self, done: int, total: int, result: IngestResult) -> None:
-        self.bar.setRange(0, max(total, 1))
-        self.bar.setValue(done)
+    def step(self, done: int, total: int, text: str) -> None:
+        if total:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+        else:
+            self.bar.setRange(0, 0)
         if self.cancel_button.isEnabled():  # else keep saying "Cancelling…"
-            self.label.setText(f"Imported {done} of {total}: {Path(result.path).name}")
+            self.label.setText(text)
 
     def _on_cancel(self) -> None:
         self.cancel_button.setEnabled(False)
         self.label.setText("Cancelling…")
         self.cancel_requested.emit()
+
+
+class IngestProgress(ProgressStrip):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Import", "Stop after the file being stored now", parent)
+
+    def start(self, file_count: int) -> None:
+        self.begin(f"Importing {file_count} item(s)…")
+
+    def advance(self, done: int, total: int, result: IngestResult) -> None:
+        self.step(done, max(total, 1), f"Imported {done} of {total}: {Path(result.path).name}")

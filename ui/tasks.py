@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -90,3 +91,24 @@ class TaskRunner(QObject):
             next_func(result=result, error=error)
         elif error is not None:
             log.error("background task failed", exc_info=error)
+
+
+class CancellableJob(QObject):
+    """A piece of work the analyst can stop: ``work`` (in subclasses) runs on a pool
+    thread and polls ``should_cancel``; ``cancel`` is safe from any thread. Create it on the
+    UI thread, so that its signals are delivered there."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next check (after the item in hand)."""
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    def should_cancel(self) -> bool:
+        return self._cancel.is_set()

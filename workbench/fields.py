@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,10 @@ CREDIBILITY = {
     6: "cannot be judged",
 }
 LINK_ROLES = ("claim_media", "evidence", "counter_evidence")
+#: Languages written right to left (ISO 639 codes), for text that names its language.
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"}
+)
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -138,3 +143,17 @@ def labels(field: str, value: Any) -> list[str]:
         if label and label not in seen:
             seen.append(label)
     return seen
+
+
+def is_right_to_left(text: str, language: str = "") -> bool:
+    """Whether ``text`` reads right to left: its language names a right-to-left script, or
+    its first strongly directional letter is right-to-left (the Unicode bidi rule P2)."""
+    if language.split("-")[0].lower() in RTL_LANGUAGES:
+        return True
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False

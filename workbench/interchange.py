@@ -29,7 +29,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -41,6 +40,7 @@ from sqlalchemy import select
 from storage.schema import AuditEntry
 from workbench import fields
 from workbench.errors import ValidationError, WorkbenchError
+from workbench.files import atomic_write
 from workbench.scope import ExportSet
 from workbench.views import AuditView, CaseView, to_jsonable
 
@@ -174,22 +174,8 @@ def export_json(
     holds case descriptions and the media's audit trail."""
     cases, media_audit = document_extras(ws, export_set) if ws is not None else ([], [])
     data = document_bytes(build_document(export_set, cases=cases, media_audit=media_audit))
-    return write_atomically(Path(out_path), data)
-
-
-def write_atomically(target: Path, data: bytes) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return target
+    atomic_write(Path(out_path), data)
+    return Path(out_path)
 
 
 # -- reading -------------------------------------------------------------------------------

@@ -20,8 +20,6 @@ import io
 import logging
 import os
 import re
-import tempfile
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -31,6 +29,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from workbench import fields
 from workbench.analysis import THUMB_SIDE
 from workbench.errors import WorkbenchError
+from workbench.files import atomic_output
 from workbench.pictures import display_picture
 from workbench.scope import ExportClaim, ExportSet, SeenBefore
 from workbench.views import AuditView, ClaimView, MediaView, NearDuplicate
@@ -71,10 +70,6 @@ EVIDENCE = {
     "tilted": "the picture tilted a few degrees",
     "region": "the picture inside bars, a caption, a border or a post screenshot",
 }
-#: Languages written right to left (ISO 639 codes), for claims that name their language.
-RTL_LANGUAGES = frozenset(
-    {"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"}
-)
 UNKNOWN = "—"
 _HASH = re.compile(r"\b[0-9a-f]{64}\b")
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
@@ -239,20 +234,6 @@ def duration(ms: int) -> str:
     return f"{minutes}:{rest / 1000:04.1f}"
 
 
-def is_rtl(text: str, language: str = "") -> bool:
-    """Whether ``text`` reads right to left: by its language code when it has one, else by
-    its first strongly directional character (the Unicode bidi rule P2)."""
-    if language:
-        return language.split("-")[0].lower() in RTL_LANGUAGES
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
 def preview(text: str, limit: int = PREVIEW) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -265,7 +246,7 @@ def verdict(status: str) -> Verdict:
 def _line(label: str, value: str, **options: Any) -> Line:
     """A line whose value's direction is read from the value itself."""
     value = value or UNKNOWN
-    return Line(label, value, rtl=options.pop("rtl", is_rtl(value)), **options)
+    return Line(label, value, rtl=options.pop("rtl", fields.is_right_to_left(value)), **options)
 
 
 # -- building the model ------------------------------------------------------------------
@@ -358,7 +339,7 @@ def _claim_entry(
         number=number,
         anchor=f"claim-{claim.id}",
         title=claim.text,
-        title_rtl=is_rtl(claim.text),
+        title_rtl=fields.is_right_to_left(claim.text),
         verdict=verdict(claim.status),
         passages=_passages(claim),
         lines=_claim_lines(claim),
@@ -375,10 +356,19 @@ def _passages(claim: ClaimView) -> tuple[Passage, ...]:
         language = claim.original_language
         label = f"Original ({language})" if language else "Original"
         out.append(
-            Passage(label, claim.original_text, language, is_rtl(claim.original_text, language))
+            Passage(
+                label,
+                claim.original_text,
+                language,
+                fields.is_right_to_left(claim.original_text, language),
+            )
         )
     if claim.translation:
-        out.append(Passage("Translation", claim.translation, "", is_rtl(claim.translation)))
+        out.append(
+            Passage(
+                "Translation", claim.translation, "", fields.is_right_to_left(claim.translation)
+            )
+        )
     return tuple(out)
 
 
@@ -622,32 +612,8 @@ def _write(
                 progress(done[0], report.claim_count)
 
     try:
-        pages = _atomically(target, lambda out: render(report, tracked(), out))
+        with atomic_output(target) as temporary, open(temporary, "wb") as out:
+            pages = render(report, tracked(), out)
     except _Cancelled:
         return ReportResult(None, done[0], None, 0, cancelled=True)
     return ReportResult(target, done[0], pages, target.stat().st_size)
-
-
-def _atomically(target: Path, write: Callable[[BinaryIO], int | None]) -> int | None:
-    """Run ``write`` on a temporary file beside ``target``, then rename it into place:
-    on any failure or cancel the temporary file is removed and ``target`` is untouched."""
-    try:
-        fd, tmp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-        )
-    except OSError as exc:
-        raise WorkbenchError(f"{target}: cannot write here ({exc.strerror or exc})") from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            pages = write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise WorkbenchError(f"{target}: cannot write the report ({exc.strerror or exc})") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return pages

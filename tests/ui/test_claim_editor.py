@@ -11,9 +11,10 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from ui.claim_editor import ClaimEditor, is_right_to_left, platform_of
+from ui.claim_editor import ClaimEditor, platform_of
 from ui.main_window import MainWindow
 from workbench.errors import ValidationError
+from workbench.fields import is_right_to_left
 from workbench.views import ClaimView
 from workbench.workspace import Workspace
 

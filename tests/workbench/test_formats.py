@@ -128,3 +128,26 @@ def test_scope_narrows_what_is_exported(workspace: Workspace, data: Path, tmp_pa
     assert [c.claim.id for c in decided.claims] == [ids["refuted"]]
     [seen] = decided.claims[0].seen_before
     assert seen.other_claim_ids == (ids["confirmed"],)
+
+
+def test_the_csv_export_imports_back_into_another_workspace(
+    workspace: Workspace, data: Path, tmp_path: Path
+) -> None:
+    from workbench.importers import import_posts
+    from workbench.workspace import Location
+
+    ids = _claims(workspace, data)
+    out = tmp_path / "claims.csv"
+    write_csv(gather(workspace, ExportScope()), out)
+    with Workspace(Location.of(tmp_path / "other")) as other:
+        summary = import_posts(other, out)
+        assert summary.refused is None and len(summary.added) == 3
+        back = {c.text: c for c in other.claims.find()}
+    refuted = back[FORMULA]  # the guard is gone again
+    assert refuted.source is not None and refuted.source.handle == "@reposter"
+    assert refuted.status == "refuted" and refuted.rationale.startswith("The picture")
+    confirmed = back["Convoy seen on the coast road"]
+    assert confirmed.original_text == "شوهدت قافلة على الطريق الساحلي"
+    assert (confirmed.latitude, confirmed.tags) == (-33.5, ("convoy", "coast"))
+    assert back["+1 more sighting, unverified"].tags == ("-minus",)
+    assert ids["refuted"] not in {c.id for c in back.values()}  # new claims, new ids

@@ -16,11 +16,11 @@ from PIL import Image
 
 from workbench import report, report_pdf
 from workbench.errors import WorkbenchError
+from workbench.fields import is_right_to_left
 from workbench.report import (
     build_report,
     coordinates,
     credibility,
-    is_rtl,
     when,
     write_html,
     write_pdf,
@@ -99,8 +99,8 @@ def test_formatting_rules() -> None:
     assert coordinates(36.123456, -37.1) == "36.12346, -37.10000"
     assert coordinates(None, 1.0) == "—"
     assert credibility(5) == "5 — improbable" and credibility(None) == "—"
-    assert is_rtl("", "ar") and is_rtl("anything", "fa-IR") and not is_rtl(SARWAN, "en")
-    assert is_rtl("«" + SARWAN) and not is_rtl("12 Sarwan " + SARWAN)
+    assert is_right_to_left("", "ar") and is_right_to_left("anything", "fa-IR")
+    assert is_right_to_left("«" + SARWAN) and not is_right_to_left("12 Sarwan " + SARWAN)
     assert report_pdf.needs_shaping("x " + SARWAN) and not report_pdf.needs_shaping("a — b…")
 
 

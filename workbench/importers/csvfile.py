@@ -27,7 +27,9 @@ media                                           files beside the CSV, separated 
 =================  ===========================  ==================================================
 
 Cells are taken as text, never evaluated: ``=HYPERLINK(...)`` is stored as typed (making a
-spreadsheet safe is the export's job). Other columns are reported once and ignored.
+spreadsheet safe is the export's job), and the ``'`` such an export puts before it is
+dropped, so the workbench's own CSV export comes back as it went out. Other columns are
+reported once and ignored.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ _ALIASES = {
     "lat": "latitude",
     "lon": "longitude",
     "lng": "longitude",
+    "source_platform": "platform",  # the names the workbench's own CSV export writes
+    "source_handle": "handle",
 }
 #: Columns passed to the claim as they are (the claim service checks each one).
 _CLAIM_COLUMNS = (
@@ -133,10 +137,16 @@ def read_csv(text: str, path: Path) -> Parsed:
     return parsed
 
 
+def _unguarded(cell: str) -> str:
+    """A cell as typed before a spreadsheet guard: the workbench's CSV export (and OWASP's
+    advice) puts ``'`` before a cell starting with ``=``, ``+``, ``-`` or ``@``."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell
+
+
 def _row_post(row: dict[str, str], where: str, path: Path) -> Post:
     """One row as a post; the verdict and media are checked here so a bad row is refused
     before anything of it is written."""
-    cell = {k: (v or "").strip() for k, v in row.items() if k}
+    cell = {k: _unguarded((v or "").strip()) for k, v in row.items() if k}
     text = cell.get("text") or cell.get("original_text") or ""
     if not text:
         raise ValidationError("text", "must not be empty")
