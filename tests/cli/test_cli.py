@@ -343,3 +343,46 @@ def test_export_writes_the_chosen_claims_in_the_documented_shape(cli: CLI, tmp_p
     assert unknown.returncode == 1 and "no case 'nowhere'" in unknown.stderr
     bad_format = cli.run("export", "--format", "docx", "--out", str(out))
     assert bad_format.returncode == 2
+
+
+def test_a_bag_goes_from_one_workspace_to_another_by_the_command_line(
+    cli: CLI, tmp_path: Path
+) -> None:
+    kept, _ = _two_claims(cli)
+    cli.json("ingest", "--claim", kept, str(DATA / "exif" / "Canon_40D.jpg"))
+    bag = tmp_path / "coast.zip"
+    done = cli.json("export", "--format", "bag", "--out", str(bag), "--case", "Coast")
+    assert (done["claims"], done["originals"]) == (1, 1) and bag.is_file()
+    for fmt, suffix, head in (("pdf", ".pdf", b"%PDF-"), ("html", ".html", b"<!DOCTYPE html")):
+        out = tmp_path / f"report{suffix}"
+        assert cli.json("export", "--format", fmt, "--out", str(out))["claims"] == 2
+        assert out.read_bytes()[:20].lower().startswith(head.lower())
+    document = tmp_path / "all.json"
+    cli.json("export", "--format", "json", "--out", str(document))
+    assert json.loads(document.read_text(encoding="utf-8"))["version"] == 1
+
+    other = CLI(tmp_path / "other")
+    summary = other.json("import", str(bag))
+    assert summary["format"] == "bag" and summary["refused"] is None
+    assert summary["added"] == [kept] and summary["media_added"] == 1
+    assert set(summary) == {
+        "path",
+        "format",
+        "refused",
+        "added",
+        "merged",
+        "skipped",
+        "conflicts",
+        "media_added",
+        "media_existing",
+    }
+    again = other.json("import", str(bag))
+    assert again["added"] == [] and again["merged"] == [kept] and again["conflicts"] == []
+    shown = other.json("claim", "show", kept)
+    assert shown["status"] == "refuted" and len(shown["media"]) == 1
+
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    refused = other.run("import", str(broken), "--json")
+    assert refused.returncode == 1 and json.loads(refused.stdout)["refused"]
+    assert "Traceback" not in refused.stderr
