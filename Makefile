@@ -30,6 +30,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_index.py
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_bundle.py
+	$(BIN)/python bench/bench_big_workspace.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_ui_stall.py
 
 clean:

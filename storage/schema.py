@@ -282,7 +282,12 @@ class WorkspaceInfo(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: the domain only ever inserts here (see ``workbench.audit``)."""
+    """Append-only: the domain only ever inserts here (see ``workbench.audit``).
+
+    Hash-chained (0008): ``entry_hash`` is the SHA-256 of the entry's content and
+    ``prev_hash``, the ``entry_hash`` of the entry before it (``workbench.audit`` says what
+    is hashed); ``workspace_info`` row ``audit_head`` holds the newest hash and the count.
+    """
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id"),)
@@ -294,6 +299,8 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 # -- full-text search: objects the migrations own and the models do not -------------------

@@ -560,6 +560,11 @@ class ClaimEditor(QDialog):
             icon=QMessageBox.Icon.Warning,
         )
 
+    @property
+    def claim_id(self) -> str | None:
+        """The claim being edited (None: a new claim)."""
+        return self._claim.id if self._claim is not None else None
+
     def has_changes(self) -> bool:
         return self.values() != self._loaded or self.source_combo.currentData() == NEW_SOURCE
 

@@ -10,6 +10,7 @@ costs the window one id list, never 100,000 rows. Sorting is done by the databas
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -86,6 +87,35 @@ class ClaimsModel(QAbstractTableModel):
         self._ids = ids
         self._pages.clear()
         self.endResetModel()
+
+    def update_rows(self, claim_ids: Collection[str] | None = None) -> bool:
+        """Re-read after changes made elsewhere (another analyst), gently: when the same
+        claims still match in the same order, only the rows of ``claim_ids`` (None: every
+        row) are fetched again and repainted, so the selection, the current row and the
+        scroll position stay as they are. Otherwise the model is reset, as ``refresh``
+        does, and True is returned: the view's selection is then the caller's to restore.
+        """
+        ids = self._search.ids(self._query, self._order)
+        if ids != self._ids:
+            self._loaded = True
+            self.beginResetModel()
+            self._ids = ids
+            self._pages.clear()
+            self.endResetModel()
+            return True
+        last = len(HEADERS) - 1
+        if claim_ids is None:
+            self._pages.clear()
+            if self._ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, last))
+            return False
+        wanted = set(claim_ids)
+        rows = [number for number, claim_id in enumerate(self._ids) if claim_id in wanted]
+        for page in {number // PAGE for number in rows}:
+            self._pages.pop(page, None)
+        for number in rows:
+            self.dataChanged.emit(self.index(number, 0), self.index(number, last))
+        return False
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORTABLE.get(column)

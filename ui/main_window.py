@@ -9,14 +9,16 @@ verdicts go through ``ClaimHistory`` (undoable); whatever changes a claim ends i
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QFileDialog,
     QHeaderView,
@@ -58,6 +60,7 @@ from ui.status_chip import StatusChipDelegate
 from ui.tasks import TaskRunner
 from ui.verdict import VERDICTS, VerdictDialog, decide
 from ui.window_state import restore_window_state, save_window_state
+from workbench.changes import ChangeFeed, Changes
 from workbench.errors import WorkbenchError
 from workbench.search import ClaimSearch
 from workbench.settings import Settings
@@ -75,6 +78,8 @@ IMPORT_FILTER = (
     "Claims tables (*.csv);;All files (*)"
 )
 IMPORT_RUNNING = "An import is already running: wait for it or cancel it"
+#: How often the window asks whether other instances (colleagues) changed anything.
+POLL_MS = 1000
 
 
 class MainWindow(QMainWindow):
@@ -158,6 +163,15 @@ class MainWindow(QMainWindow):
         self.import_progress.hide()
 
         self.claims_view.selectionModel().selectionChanged.connect(self._show_selected_claim)
+        #: Colleagues' changes (other instances on the same database): polled off the UI
+        #: thread every ``POLL_MS``; marked before the first read, so nothing is missed.
+        self.change_feed = ChangeFeed(workspace)
+        self._polling = False
+        self._feed_epoch = 0  # raised when the window re-reads everything itself
+        self._keep_detail = False  # set while the table re-selects the claim it showed
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_MS)
+        self.poll_timer.timeout.connect(self.poll_changes)
         self.refresh_claims()
         count = self.claims_model.rowCount()
         self.statusBar().showMessage(f"{count} claim{'s' if count != 1 else ''} in this workspace")
@@ -167,6 +181,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.quick_capture.paste_action)
         restore_window_state(self)  # last: the analyst's layout wins over the defaults
+        self.poll_timer.start()
 
     # -- building ------------------------------------------------------------------------
 
@@ -398,8 +413,17 @@ class MainWindow(QMainWindow):
             self.claims_view.scrollTo(index)
         self._show_selected_claim()
 
+    def _caught_up(self) -> None:
+        """The window is about to re-read everything (after its own change): what the
+        feed would report up to now is shown by that, and is not colleagues' news."""
+        self._feed_epoch += 1
+        # A database away a moment: the next poll, off this thread, says so.
+        with contextlib.suppress(Exception):
+            self.change_feed.catch_up()
+
     def refresh_claims(self) -> None:
         """Re-read the claims (after anything changed them), keeping the selection."""
+        self._caught_up()
         selected = self.selected_claim_id()
         self.saved.refresh()
         try:
@@ -439,6 +463,8 @@ class MainWindow(QMainWindow):
 
     def _show_selected_claim(self) -> None:
         claim_id = self.selected_claim_id()
+        if self._keep_detail and self._shown is not None and self._shown.id == claim_id:
+            return  # the same claim re-selected after a colleague's change elsewhere
         self._shown = None
         if claim_id is None:
             self.detail.show_detail(None)
@@ -465,6 +491,7 @@ class MainWindow(QMainWindow):
 
     def _claim_changed(self, claim_id: str) -> None:
         """After an edit, a verdict, an undo or a redo: re-read, and show that claim."""
+        self._caught_up()
         try:
             self._set_facets()
             self.claims_model.refresh()
@@ -476,6 +503,109 @@ class MainWindow(QMainWindow):
         """An undo or redo the domain refused (somebody else changed the claim)."""
         show_error(self, title, error)
         self.refresh_claims()  # show what the claim is now
+
+    # -- colleagues' changes -------------------------------------------------------------
+
+    def poll_changes(self) -> None:
+        """Ask, off the UI thread, whether anything changed since the last look.
+
+        Skipped while an import or a media ingest runs (they re-read everything when
+        done), while a menu or a drop-down list is open (its items would be pulled from
+        under it), and while the previous look has not answered; changes wait for the next
+        tick, nothing is lost."""
+        if self._polling or self._closing or self.ingest_running:
+            return
+        if QApplication.activePopupWidget() is not None:
+            return
+        self._polling = True
+        epoch = self._feed_epoch
+        self._runner.run_task(
+            self.change_feed.poll,
+            lambda *, result=None, error=None: self._changes_polled(
+                result=result, error=error, epoch=epoch
+            ),
+        )
+
+    def _changes_polled(
+        self,
+        *,
+        result: Changes | None = None,
+        error: BaseException | None = None,
+        epoch: int | None = None,
+    ) -> None:
+        self._polling = False
+        if self._closing or (epoch is not None and epoch != self._feed_epoch):
+            return  # the window re-read everything since this look began
+        if error is not None:  # the server away a moment: say so, try again next tick
+            self.statusBar().showMessage(f"Cannot check for colleagues' changes: {error}")
+            return
+        if result:
+            self.show_changes(result)
+
+    def show_changes(self, changes: Changes) -> None:
+        """Show what the feed found: the table's rows re-read, keeping the selected claim
+        selected and the scroll position; the detail pane re-read if its claim changed.
+        An open editor keeps what was typed: its save then meets the conflict message."""
+        selected = self.selected_claim_id()
+        bars = (self.claims_view.verticalScrollBar(), self.claims_view.horizontalScrollBar())
+        scrolled = [bar.value() for bar in bars]
+        try:
+            self._set_facets()
+            reset = self.claims_model.update_rows(
+                None if changes.other_kinds else changes.claim_ids
+            )
+        except WorkbenchError as exc:
+            self.statusBar().showMessage(f"Cannot re-read the claims: {exc}")
+            return
+        if reset:
+            self._keep_detail = True
+            try:
+                self._reselect(selected)
+            finally:
+                self._keep_detail = False
+            for bar, value in zip(bars, scrolled, strict=True):
+                bar.setValue(value)
+        shown = self._shown
+        if shown is not None and self.selected_claim_id() == shown.id:
+            if "media" in changes.other_kinds:  # its pictures' "seen before" may differ
+                self._show_again()
+            elif shown.id in changes.claim_ids or changes.other_kinds:
+                self._reread_detail(shown)
+        if changes.by_others:
+            count = len(changes.by_others)
+            note = f"Updated: {count} claim{'s' if count != 1 else ''} changed by others"
+            editing = self.editor.claim_id if self.editor is not None else None
+            if editing in changes.by_others:
+                note += " (including the claim you are editing: saving will show their change)"
+            self.statusBar().showMessage(note)
+
+    def _reselect(self, claim_id: str | None) -> None:
+        """Select the claim's row again after the table was re-read, without scrolling."""
+        selection = self.claims_view.selectionModel()
+        row = None if claim_id is None else self.claims_model.row_of(claim_id)
+        if row is None:
+            selection.clearSelection()
+            self._show_selected_claim()  # it left the list: the pane follows
+            return
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        selection.setCurrentIndex(self.claims_model.index(row, 0), flags)
+
+    def _reread_detail(self, shown: ClaimView) -> None:
+        """Show the claim in the detail pane again if a change reached it (its version, or
+        a source or case it names)."""
+        try:
+            current = self._ws.claims.get(shown.id)
+        except WorkbenchError:
+            current = None  # removed meanwhile: the pane says so
+        if current != shown:
+            self._show_again()
+
+    def _show_again(self) -> None:
+        self._shown = None
+        self._show_selected_claim()
 
     # -- editing and deciding ------------------------------------------------------------
 
@@ -754,6 +884,7 @@ class MainWindow(QMainWindow):
     # -- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.poll_timer.stop()
         exporting = self.export_dialog is not None and self.export_dialog.running
         if self._job is not None or self._import_job is not None or exporting:
             # The workspace is closed after the window: let the import stop first. It stops
@@ -766,5 +897,8 @@ class MainWindow(QMainWindow):
                 self.export_dialog.cancel_export()
             self.statusBar().showMessage("Stopping the import…")
             self._runner.wait_for_done()
+        if self._polling:  # a look for colleagues' changes in flight: a moment at most
+            self._closing = True
+            self._runner.wait_for_done(5000)
         save_window_state(self)
         super().closeEvent(event)

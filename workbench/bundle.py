@@ -6,7 +6,9 @@
     bag-info.txt               Case (one line per case), Contact-Name (the analyst),
                                Bagging-Date, Export-Time (ISO 8601), Workspace-Id,
                                External-Identifier, Export-Schema, Claim-Count, Media-Count,
-                               Payload-Oxum
+                               Audit-Chain-Head and Audit-Chain-Entries (the exporting
+                               workspace's audit chain: ``workbench verify --head``),
+                               Bag-Software-Agent, Payload-Oxum
     manifest-sha256.txt        every payload file's SHA-256
     tagmanifest-sha256.txt     the tag files' SHA-256
     data/workbench.json        the JSON export document (``workbench.interchange``)
@@ -253,6 +255,9 @@ def _bag_info(export_set: ExportSet, payload_bytes: int, payload_files: int) -> 
         ("Bag-Software-Agent", SOFTWARE),
         ("Payload-Oxum", f"{payload_bytes}.{payload_files}"),
     ]
+    if export_set.audit_head:
+        fields.insert(-2, ("Audit-Chain-Head", export_set.audit_head))
+        fields.insert(-2, ("Audit-Chain-Entries", str(export_set.audit_entries)))
     return "".join(f"{label}: {' '.join(value.split())}\n" for label, value in fields)
 
 
@@ -405,7 +410,8 @@ def _opened(
     if source.is_dir():
         yield check_bag(source, progress, should_cancel), source / MEDIA_DIR
     elif zipfile.is_zipfile(source):
-        tmp = Path(tempfile.mkdtemp(dir=ws.store.tmp, prefix="import-"))
+        # Named after this process: if it is killed, the next open removes the folder.
+        tmp = Path(tempfile.mkdtemp(dir=ws.store.tmp, prefix=ws.store.temporary_prefix("import")))
         try:
             root = unpack_zip(source, tmp, limits, progress, should_cancel)
             yield check_bag(root, progress, should_cancel), root / MEDIA_DIR
@@ -551,6 +557,8 @@ def check_bag(
         raise Refused(f"{exc.message}{': ' + details if details else ''}") from None
     except bagit.BagError as exc:
         raise Refused(str(exc)) from None
+    except UnicodeDecodeError as exc:  # bagit.txt, bag-info.txt or a manifest not UTF-8
+        raise Refused(f"a tag file is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     _check_checksums(root, bag.entries, progress, should_cancel)
     doc = read_document(root / DOCUMENT, DOCUMENT)
     _check_originals(root, doc, bag.entries)
@@ -692,6 +700,9 @@ class _Merge:
     def run(self, path: str, kind: str) -> ImportSummary:
         existing = self._find_local(list(self.doc.media))
         self.local.update(existing)
+        for sha, media_id in self._left_unadopted(existing).items():
+            self.new_media[sha] = media_id  # adopted below, as if this import stored it
+            del existing[sha]
         cancelled = self._store_originals()
         if cancelled:
             return ImportSummary(
@@ -736,6 +747,26 @@ class _Merge:
                 part = shas[start : start + 500]
                 query = select(Media.sha256, Media.id).where(Media.sha256.in_(part))
                 found.update({sha: media_id for sha, media_id in session.execute(query)})
+        return found
+
+    def _left_unadopted(self, existing: dict[str, uuid.UUID]) -> dict[str, uuid.UUID]:
+        """Originals an import of a bag stored but never adopted: the process was killed
+        (or the claims' transaction failed) after ingest committed them. Ingest named each
+        after its file in the unpacked bag (its SHA-256) and recorded that folder, in the
+        store's ``tmp/``, as where it came from; this import gives them the bag's record."""
+        if not existing:
+            return {}
+        unpacked = self.ws.store.tmp.resolve()
+        found: dict[str, uuid.UUID] = {}
+        with self.ws.db.read() as session:
+            ids = list(existing.values())
+            for start in range(0, len(ids), 500):
+                query = select(Media.sha256, Media.id, Media.original_name, Media.acquired_from)
+                for sha, media_id, name, origin in session.execute(
+                    query.where(Media.id.in_(ids[start : start + 500]))
+                ):
+                    if name == sha and origin and Path(origin).is_relative_to(unpacked):
+                        found[sha] = media_id
         return found
 
     def _store_originals(self) -> bool:
@@ -1047,15 +1078,15 @@ class _Merge:
         for entry in trail:
             if (entry.at, entry.actor, entry.action) in known:
                 continue
-            session.add(
-                AuditEntry(
-                    at=entry.at,
-                    actor=entry.actor,
-                    entity_type=entry.entity_type,
-                    entity_id=str(entity_id),
-                    action=entry.action,
-                    changes=entry.changes,
-                )
+            # chained onto this workspace's trail, with the bag's time and actor
+            audit.record(
+                session,
+                entry.actor,
+                entry.entity_type,
+                entity_id,
+                entry.action,
+                entry.changes,
+                at=entry.at,
             )
             known.add((entry.at, entry.actor, entry.action))
 

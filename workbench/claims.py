@@ -12,11 +12,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from storage.schema import Case, Claim, ClaimActor, ClaimMedia, ClaimTag, Media, Source
+from storage.schema import AuditEntry, Case, Claim, ClaimActor, ClaimMedia, ClaimTag, Media, Source
 from workbench import audit, fields
 from workbench.errors import ConflictError, NotFoundError, ValidationError
 from workbench.sources import case_view, find_or_create_case, find_or_create_source, source_view
@@ -41,6 +41,56 @@ _SCALARS: dict[str, Any] = {
     "notes": lambda v: fields.text("notes", v),
 }
 EDITABLE = (*_SCALARS, "actors", "tags", "source_id", "case_id")
+
+
+#: How many of the other analysts' changes a conflict message names (the newest).
+CONFLICT_ENTRIES = 5
+#: Fields a conflict message leaves out: who and when are said already.
+_UNNAMED = frozenset({"decided_by", "decided_at"})
+
+
+def _after(change: Any) -> Any:
+    """The new value of an audit entry's ``[before, after]`` pair."""
+    return change[1] if isinstance(change, list | tuple) and len(change) == 2 else change
+
+
+def _names(session: Session, entries: list[dict[str, Any]]) -> dict[str, str]:
+    """Readable names of the sources and cases the entries set (ids otherwise)."""
+    names: dict[str, str] = {}
+    for changes in entries:
+        for field, model in (("source_id", Source), ("case_id", Case)):
+            value = _after(changes.get(field)) if field in changes else None
+            if not value or value in names:
+                continue
+            try:
+                row = session.get(model, uuid.UUID(str(value)))
+            except ValueError:
+                continue
+            if isinstance(row, Source):
+                names[value] = f"{row.platform} {row.handle}"
+            elif isinstance(row, Case):
+                names[value] = row.name
+    return names
+
+
+def _described(changes: dict[str, Any], names: dict[str, str]) -> str:
+    """``text → “new text”, tags → “a, b”``: each field with the value it was given."""
+    parts = []
+    for field, change in changes.items():
+        if field in _UNNAMED:
+            continue
+        value = _after(change)
+        if value is None or value == "" or value == []:
+            shown = "(empty)"
+        elif isinstance(value, list):
+            shown = "“" + ", ".join(str(v) for v in value) + "”"
+        else:
+            text = " ".join(
+                str(names.get(value, value) if isinstance(value, str) else value).split()
+            )
+            shown = "“" + (text if len(text) <= 80 else text[:79].rstrip() + "…") + "”"
+        parts.append(f"{field.replace('_', ' ')} → {shown}")
+    return ", ".join(parts)
 
 
 def _parse_id(field: str, value: Any) -> uuid.UUID:
@@ -230,7 +280,8 @@ class ClaimService:
         (:class:`ConflictError`). Returns the SHA-256 of every original removed."""
         purged: list[tuple[str, str]] = []  # (media id, sha256)
         with self._ws.db.transaction() as session:
-            claim = self._load(session, claim_id)
+            audit.lock_chain(session)  # the chain first, then the row: as every writer does
+            claim = self._load(session, claim_id, lock=expected_version is not None)
             if expected_version is not None and claim.version != expected_version:
                 raise ConflictError(self._conflict_message(session, claim, expected_version))
             snapshot = self._view(session, claim)
@@ -283,7 +334,13 @@ class ClaimService:
     ) -> ClaimView:
         try:
             with self._ws.db.transaction() as session:
-                claim = self._load(session, claim_id)
+                # Every writer takes the audit chain's lock before any row (a bag merge
+                # records, then updates claims): two writers never wait on each other.
+                audit.lock_chain(session)
+                # The row is locked (PostgreSQL) before its version is compared: a second
+                # writer of the same version waits for the first, then sees its version
+                # and gets the conflict message, instead of half-applying its change.
+                claim = self._load(session, claim_id, lock=expected_version is not None)
                 if expected_version is not None and claim.version != expected_version:
                     raise ConflictError(self._conflict_message(session, claim, expected_version))
                 changes = change(session, claim)
@@ -293,34 +350,77 @@ class ClaimService:
                 session.flush()
                 return self._view(session, claim)
         except StaleDataError:
+            # Without a lock (SQLite, or no expected version) the UPDATE found a newer
+            # version: say what the other change was, read after their commit.
+            if expected_version is not None:
+                with self._ws.db.read() as session:
+                    claim = self._load(session, claim_id)
+                    message = self._conflict_message(session, claim, expected_version)
+                raise ConflictError(message) from None
             raise ConflictError(
                 "this claim was changed by somebody else while you were saving; "
                 "reload it and apply your change again"
             ) from None
 
     def _conflict_message(self, session: Session, claim: Claim, expected: int) -> str:
-        latest = audit.history(session, claim.id)[-1:]
-        who = f" by {latest[0].actor} at {latest[0].at:%Y-%m-%d %H:%M} UTC" if latest else ""
-        changed = ", ".join(latest[0].changes) if latest else "?"
+        """Who changed the claim since version ``expected`` was read, when, and to what.
+
+        One transaction raises the version once and writes one audit entry (see
+        ``_apply``), so the entries since ``expected`` are the newest ``version -
+        expected`` (at most ``CONFLICT_ENTRIES`` are named).
+        """
+        count = min(max(claim.version - expected, 1), CONFLICT_ENTRIES)
+        rows = session.execute(
+            select(AuditEntry.actor, AuditEntry.at, AuditEntry.action, AuditEntry.changes)
+            .where(AuditEntry.entity_type == "claim", AuditEntry.entity_id == str(claim.id))
+            .order_by(AuditEntry.id.desc())
+            .limit(count)
+        ).all()
+        names = _names(session, [row.changes for row in rows])
+        parts = [
+            f"by {row.actor} at {row.at:%Y-%m-%d %H:%M:%S} UTC"
+            + (f" ({changed})" if (changed := _described(row.changes, names)) else "")
+            for row in reversed(rows)
+        ]
+        who = ", then ".join(parts) if parts else "by somebody else"
         return (
-            f"claim was changed{who} (version {claim.version}, you edited version {expected}; "
-            f"changed: {changed}); reload it before saving"
+            f"claim was changed {who} since you read it (you read version {expected}, "
+            f"it is now version {claim.version}); reload it and apply your change again"
         )
 
-    def _load(self, session: Session, claim_id: str | uuid.UUID) -> Claim:
+    def _load(self, session: Session, claim_id: str | uuid.UUID, lock: bool = False) -> Claim:
+        """The claim; with ``lock``, taken for writing first (see ``_write``): PostgreSQL
+        locks its row, SQLite takes its write lock with an UPDATE that changes nothing
+        (``version`` feeds no trigger), so what is read is the newest commit."""
+        key = _parse_id("claim", claim_id)
+        if lock and self._ws.db.dialect == "sqlite":
+            session.execute(
+                update(Claim)
+                .where(Claim.id == key)
+                .values(version=Claim.version)
+                .execution_options(synchronize_session=False)
+            )
         claim = session.get(
             Claim,
-            _parse_id("claim", claim_id),
+            key,
             options=[selectinload(Claim.links).selectinload(ClaimMedia.media)],
+            # FOR NO KEY UPDATE, the lock its UPDATE takes anyway: a media link being
+            # added meanwhile (a foreign key's KEY SHARE) is not held up by it.
+            with_for_update={"key_share": True} if lock else None,
         )
         if claim is None:
             raise NotFoundError(f"no claim with id {claim_id}")
         return claim
 
     def _apply(self, session: Session, claim: Claim, values: dict[str, Any]) -> dict[str, Any]:
-        """Check and set ``values`` on ``claim``; return {field: (before, after)}."""
+        """Check and set ``values`` on ``claim``; return {field: (before, after)}.
+
+        Actors and tags go first: replacing them flushes, and a flush while the claim's
+        own columns are dirty would raise its version a second time in one transaction."""
         changes: dict[str, Any] = {}
-        for name, raw in values.items():
+        labels_first = sorted(values, key=lambda name: name not in ("actors", "tags"))
+        for name in labels_first:
+            raw = values[name]
             if name in _SCALARS:
                 new = _SCALARS[name](raw)
                 old = getattr(claim, name, None)
@@ -345,7 +445,7 @@ class ClaimService:
                 raise ValidationError(name, "is not a field that can be edited")
         if (claim.latitude is None) != (claim.longitude is None):
             raise ValidationError("latitude", "give both latitude and longitude, or neither")
-        return changes
+        return {name: changes[name] for name in values if name in changes}  # as asked
 
     @staticmethod
     def _labels(claim: Claim, name: str) -> list[str]:

@@ -12,6 +12,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
@@ -111,7 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--rationale", default="")
     status.add_argument("--json", action="store_true")
 
-    verify = commands.add_parser("verify", help="re-hash originals; check database <-> files")
+    verify = commands.add_parser(
+        "verify", help="re-hash originals; check database <-> files and the audit hash chain"
+    )
+    verify.add_argument(
+        "--head",
+        action="append",
+        default=[],
+        metavar="HASH",
+        help="an audit chain head from a report or bag: it must still be in the trail",
+    )
     verify.add_argument("--json", action="store_true")
 
     export = commands.add_parser("export", help="write claims out: report, data or bag")
@@ -360,11 +370,21 @@ def _claim_text(c: ClaimView) -> str:
 
 
 def cmd_verify(args: argparse.Namespace, ws: Workspace) -> int:
-    problems = ws.verifier.run()
-    payload = {"ok": not problems, "problems": to_jsonable(problems)}
-    human = (
-        "\n".join(f"{p.kind}: {p.sha256}: {p.detail}" for p in problems) or "all originals intact"
-    )
+    heads = tuple(h.strip().lower() for h in args.head)
+    for head in heads:
+        if not re.fullmatch(r"[0-9a-f]{64}", head):
+            raise ValidationError("head", f"{head!r} is not a SHA-256 (64 hex digits)")
+    problems = ws.verifier.run(published_heads=heads)
+    entries, chain_head = ws.verifier.audit_head
+    payload = {
+        "ok": not problems,
+        "problems": to_jsonable(problems),
+        "audit_chain": {"entries": entries, "head": chain_head},
+    }
+    human = "\n".join(
+        [f"{p.kind}: {p.sha256}: {p.detail}" for p in problems]
+        or ["all originals intact; audit chain whole"]
+    ) + (f"\naudit trail: {entries} entries, chain head {chain_head}")
     _emit(args, payload, human)
     return 1 if problems else 0
 

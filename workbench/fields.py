@@ -53,9 +53,16 @@ def url(field: str, value: Any) -> str:
     value = text(field, value, max_len=4000)
     if not value:
         return ""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValidationError(field, f"{value!r} is not an http(s) URL")
+    refusal = ValidationError(field, f"{value!r} is not an http(s) URL")
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value):
+        raise refusal  # spaces or control characters: a pasted sentence, not an address
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0  # .port raises on 99999 or "x"
+    except ValueError:  # "http://[::1" (unclosed IPv6 bracket), a bad port
+        raise refusal from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or not port_ok:
+        raise refusal
     return value
 
 
@@ -78,15 +85,20 @@ def instant(field: str, value: Any) -> datetime | None:
         raise ValidationError(field, "must be a time")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(field, "needs a time zone (e.g. +03:00 or Z)")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before year 1 in UTC
+        raise ValidationError(field, f"{value.isoformat()!r} is out of range") from None
 
 
 def coordinate(field: str, value: Any, limit: float) -> float | None:
     if value is None or value == "":
         return None
     try:
+        if isinstance(value, bool):  # True is not a latitude
+            raise TypeError
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: float(10**400)
         raise ValidationError(field, f"{value!r} is not a number") from None
     if not math.isfinite(number) or not -limit <= number <= limit:
         raise ValidationError(field, f"{value!r} is outside -{limit:g}..{limit:g}")
@@ -97,8 +109,10 @@ def credibility(value: Any) -> int | None:
     if value is None or value == "":
         return None
     try:
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise TypeError  # True, 2.7: not a grade (int() would make them 1 and 2)
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         raise ValidationError("credibility", f"{value!r} is not a grade 1-6") from None
     if number not in CREDIBILITY:
         raise ValidationError("credibility", f"{value!r} is not a grade 1-6")

@@ -243,10 +243,18 @@ class MediaService:
         # another, so the index is scanned twice only then.
         rule_hits = hits if limit == DEFAULT_MAX_DISTANCE else None
         seen = self._within_rule(lookups, hits=rule_hits)
+        if staged is None and not ws.store.has(analysis.sha256):
+            # The store had the file when it was analysed, but it went since (the rows of
+            # another workstation's batch that did not commit): stage it after all.
+            try:
+                staged = ws.store.stage(analysis.content or analysis.path, analysis.sha256)
+            except (OSError, StoreError) as exc:
+                raise WorkbenchError(f"cannot copy into the media folder: {exc}") from exc
+        newly_written = False
         if staged is not None:
-            _, newly_written = ws.store.commit(staged, analysis.sha256)
-        else:  # the store had the file already (no row: left by an interrupted ingest)
-            _, newly_written = ws.store.put_file(analysis.path, analysis.sha256)
+            # Durable (file and folder fsync'd) before the row below commits; a marker in
+            # tmp/ until then, so that a crash in between leaves no orphan after next open.
+            _, newly_written = ws.store.commit(staged, analysis.sha256, until_settled=True)
         media_id = uuid.uuid4()
         try:
             with ws.db.transaction() as session:
@@ -282,6 +290,9 @@ class MediaService:
             if newly_written:  # the row never committed: leave no unreferenced original
                 ws.store.remove(analysis.sha256)
             raise
+        finally:
+            if staged is not None:
+                ws.store.settle(staged)
         index_hashes(ws.index, media_id, analysis)
         return IngestResult(
             str(analysis.path), IngestStatus.ADDED, media=view, near_duplicates=near

@@ -17,6 +17,9 @@ Times are ISO 8601 with their offset (UTC). Ids are the workspace's UUIDs: a cla
 id across workspaces; media are known everywhere by their SHA-256 (``media[].id`` is the
 exporting workspace's own id, which ``audit`` entries about media refer to). ``seen_before``
 is what the exporting workspace knew (informational: the importing side recomputes it).
+``audit_chain`` (optional, ``{entries, head}``) is the exporting workspace's whole audit
+chain at export time (``workbench.audit.chain_head``): ``workbench verify --head`` checks a
+later copy of that workspace against it; an import does not read it.
 
 ``read_document`` checks the header and every field an import uses, with the same checks an
 analyst's input gets (``workbench.fields``), and names the offending place
@@ -116,7 +119,7 @@ def build_document(
         trail.extend(to_jsonable(entry) for entry in item.audit)
     media_ids = {row["id"] for row in media_rows.values()}
     trail.extend(to_jsonable(e) for e in media_audit if e.entity_id in media_ids)
-    return {
+    document = {
         "schema": SCHEMA_NAME,
         "version": VERSION,
         "exported_at": to_jsonable(export_set.exported_at),
@@ -129,6 +132,12 @@ def build_document(
         "media": list(media_rows.values()),
         "audit": trail,
     }
+    if export_set.audit_head:  # optional: the exporting workspace's whole audit chain
+        document["audit_chain"] = {
+            "entries": export_set.audit_entries,
+            "head": export_set.audit_head,
+        }
+    return document
 
 
 def _claim_row(item: Any) -> dict[str, Any]:

@@ -309,10 +309,21 @@ def _cover(export_set: ExportSet, ws: Workspace) -> Cover:
             Line("Exported at", when(export_set.exported_at, seconds=True)),
             Line("Claims", str(len(export_set.claims))),
             Line("Originals", str(len(export_set.originals()))),
+            *_chain_line(export_set),
         ),
         scope=tuple(_line(label, value) for label, value in _scope_lines(export_set, ws)),
         counts=tuple(StatusCount(verdict(s), tally.get(s, 0)) for s in fields.STATUSES),
     )
+
+
+def _chain_line(export_set: ExportSet) -> tuple[Line, ...]:
+    """The workspace's audit chain head: ``workbench verify --head`` checks a later copy."""
+    if not export_set.audit_head:
+        return ()
+    entries = export_set.audit_entries
+    noun = "entry" if entries == 1 else "entries"
+    value = f"{entries} {noun}, chain head {export_set.audit_head}"
+    return (Line("Audit trail", value, mono=True),)
 
 
 def _scope_lines(export_set: ExportSet, ws: Workspace) -> list[tuple[str, str]]:

@@ -92,6 +92,10 @@ class ExportSet:
     exported_by: str
     workspace_id: str
     claims: tuple[ExportClaim, ...]
+    #: The workspace's whole audit trail at export time (``audit.chain_head``): how many
+    #: entries, and the newest one's hash, so a reader can check a later copy.
+    audit_entries: int = 0
+    audit_head: str = ""
 
     def originals(self) -> list[MediaView]:
         """Every included original once, in first-use order (the report's manifest)."""
@@ -171,12 +175,16 @@ def gather(
         items.append(ExportClaim(claim, media, seen, trail))
         if progress:
             progress(done, len(ids))
+    with ws.db.read() as session:
+        audit_entries, audit_head = audit.chain_head(session)
     return ExportSet(
         scope=scope,
         exported_at=datetime.now(UTC),
         exported_by=ws.analyst,
         workspace_id=ws.workspace_id,
         claims=tuple(items),
+        audit_entries=audit_entries,
+        audit_head=audit_head,
     )
 
 

@@ -1,4 +1,5 @@
-"""``verify``: are the originals intact, and do the database and the media folder agree?"""
+"""``verify``: are the originals intact, do the database and the media folder agree, and is
+the audit trail's hash chain whole (``workbench.audit.audit_chain_problems``)?"""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from storage.mediastore import sha256_file
 from storage.schema import Media, MediaHash
+from workbench import audit
 from workbench.views import Problem
 
 if TYPE_CHECKING:
@@ -18,10 +20,19 @@ if TYPE_CHECKING:
 class Verifier:
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
+        #: The audit chain as the last ``run`` found it: (entries, head hash).
+        self.audit_head: tuple[int, str] = (0, audit.GENESIS)
 
-    def run(self, progress: Callable[[int, int], None] | None = None) -> list[Problem]:
+    def run(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        published_heads: tuple[str, ...] = (),
+    ) -> list[Problem]:
         """Re-hash every stored original and check both directions:
-        each row has its file with the right bytes, each file has its row."""
+        each row has its file with the right bytes, each file has its row; then walk the
+        audit trail's hash chain (``published_heads``: chain heads from earlier reports or
+        bags, each must still be in it)."""
         store = self._ws.store
         with self._ws.db.read() as session:
             rows = session.execute(select(Media.sha256, Media.kind, Media.low_information)).all()
@@ -43,9 +54,13 @@ class Verifier:
                 problems.append(Problem("missing_hashes", sha256, f"{kind} has no perceptual hash"))
             if progress is not None:
                 progress(done, len(rows))
+        committing = store.pending_shas()  # a running ingest's original, row not yet in
         for sha256 in store.iter_shas():
-            if sha256 not in known:
+            if sha256 not in known and sha256 not in committing:
                 problems.append(
                     Problem("orphan_file", sha256, f"{store.path_for(sha256)} has no database row")
                 )
+        with self._ws.db.read() as session:
+            found, self.audit_head = audit.audit_chain_problems(session, published_heads)
+        problems.extend(found)
         return problems

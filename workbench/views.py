@@ -162,7 +162,9 @@ class AuditView:
 class Problem:
     """One thing ``verify`` found wrong; ``kind`` is a stable keyword."""
 
-    kind: str  # missing_file | hash_mismatch | orphan_file | missing_hashes
+    kind: str  # missing_file | hash_mismatch | orphan_file | missing_hashes, or for the
+    # audit trail (``sha256``: the entry's hash, or ""): audit_edited | audit_inserted |
+    # audit_deleted | audit_broken
     sha256: str
     detail: str
 

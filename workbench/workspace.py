@@ -14,11 +14,10 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import platformdirs
-from sqlalchemy import String, Text, cast, select, type_coerce
+from sqlalchemy import select
 
 from storage.db import Database, sqlite_url
 from storage.mediastore import MediaStore, ThumbnailCache
@@ -26,7 +25,7 @@ from storage.schema import Media, MediaHash, WorkspaceInfo
 from workbench.claims import ClaimService
 from workbench.errors import WorkbenchError
 from workbench.ingest import MediaService
-from workbench.matching import DEFAULT_MAX_DISTANCE, ID_DTYPE, NO_TIME, HashIndex, view_codes
+from workbench.matching import DEFAULT_MAX_DISTANCE, ID_DTYPE, NO_TIME, VIEW_KINDS, HashIndex
 from workbench.saved_filters import SavedFilterService
 from workbench.verify import Verifier
 
@@ -106,6 +105,7 @@ class Workspace:
         self.db = Database(location.database_url)
         self.workspace_id = self._read_id()
         self.store = MediaStore(location.media_dir)
+        self._finish_interrupted_commits()
         self.store.clean_temporary()
         self.thumbnails = ThumbnailCache(location.cache_dir / "thumbs")
         self.index = HashIndex()
@@ -129,36 +129,57 @@ class Workspace:
             raise WorkbenchError(f"{self.location.folder}: the workspace has no id (damaged?)")
         return row.value
 
-    def _load_index(self, chunk: int = 100_000) -> None:
-        """Fill the hash index from the database, a chunk of rows at a time.
+    def _finish_interrupted_commits(self) -> None:
+        """Undo what processes that died (killed, crashed) between putting an original in
+        place and committing its row left: the original, when no row points to it and no
+        running writer is committing it. Its next ingest or import stores it again."""
+        interrupted = self.store.interrupted_commits()
+        if not interrupted:
+            return
+        with self.db.read() as session:
+            rows = set(
+                session.scalars(select(Media.sha256).where(Media.sha256.in_(list(interrupted))))
+            )
+        busy = self.store.pending_shas()
+        for sha256, markers in interrupted.items():
+            if sha256 not in rows and sha256 not in busy:
+                self.store.remove(sha256)
+            for marker in markers:
+                marker.unlink(missing_ok=True)
 
-        Plain SQL rows, with the media id read as hex text and converted a chunk at a
-        time: no ORM object or ``uuid.UUID`` per hash (a million hashes load in seconds).
+    def _load_index(self, chunk: int = 200_000) -> None:
+        """Fill the hash index from the database, one algorithm and a chunk of rows at a time.
+
+        Straight from the driver's cursor: the database turns the time and the view into
+        numbers and the media id into hex text, so a row is a plain tuple and a chunk
+        becomes numpy arrays at once (no SQLAlchemy row, ``uuid.UUID`` or dict lookup per
+        hash: a million hashes load in about a second).
         """
-        media_id = MediaHash.__table__.c.media_id
-        as_text = (
-            type_coerce(media_id, String) if self.db.dialect == "sqlite" else cast(media_id, Text)
-        )
-        query = (
-            select(MediaHash.algorithm, as_text, MediaHash.value, MediaHash.t_ms, MediaHash.view)
-            .join(Media)
-            .order_by(MediaHash.algorithm, MediaHash.id)
+        views = " ".join(f"WHEN '{kind}' THEN {code}" for code, kind in enumerate(VIEW_KINDS))
+        media_id = "media_id" if self.db.dialect == "sqlite" else "CAST(media_id AS TEXT)"
+        marker = "?" if self.db.dialect == "sqlite" else "%s"
+        sql = (
+            f"SELECT {media_id}, value, COALESCE(t_ms, {NO_TIME}), CASE view {views} END"
+            f" FROM media_hashes WHERE algorithm = {marker}"
         )
         with self.db.engine.connect() as conn:
-            result = conn.execution_options(yield_per=chunk).execute(query)
-            for rows in result.partitions():
-                by_algorithm: dict[str, list[Any]] = {}
-                for row in rows:
-                    by_algorithm.setdefault(row[0], []).append(row)
-                for algorithm, part in by_algorithm.items():
-                    hexes = "".join(r[1] for r in part).replace("-", "")
-                    self.index.bulk_load(
-                        algorithm,
-                        np.frombuffer(bytes.fromhex(hexes), dtype=ID_DTYPE),
-                        np.array([r[2] for r in part], dtype=np.int64).view(np.uint64),
-                        np.array([NO_TIME if r[3] is None else r[3] for r in part], np.int32),
-                        view_codes(r[4] for r in part),
-                    )
+            algorithms = conn.scalars(select(MediaHash.algorithm).distinct()).all()
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                for algorithm in algorithms:
+                    cursor.execute(sql, (algorithm,))
+                    while rows := cursor.fetchmany(chunk):
+                        ids, values, times, codes = zip(*rows, strict=True)
+                        hexes = "".join(ids).replace("-", "")
+                        self.index.bulk_load(
+                            algorithm,
+                            np.frombuffer(bytes.fromhex(hexes), dtype=ID_DTYPE),
+                            np.array(values, dtype=np.int64).view(np.uint64),
+                            np.array(times, dtype=np.int32),
+                            np.array(codes, dtype=np.uint8),
+                        )
+            finally:
+                cursor.close()
 
     def close(self) -> None:
         self.db.close()

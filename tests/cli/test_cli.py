@@ -246,6 +246,35 @@ def test_verify_fails_on_a_changed_original(cli: CLI) -> None:
     assert report["problems"][0]["sha256"] == stored["sha256"]
 
 
+def test_verify_names_an_edited_audit_entry_and_checks_a_published_head(cli: CLI) -> None:
+    import sqlite3
+
+    claim = cli.json("claim", "add", "--text", "convoy seen at the bridge")
+    cli.json("claim", "status", claim["id"], "refuted", "--rationale", "old video")
+    clean = cli.json("verify")
+    assert clean["ok"] is True and clean["problems"] == []
+    head = clean["audit_chain"]["head"]
+    assert clean["audit_chain"]["entries"] >= 2 and len(head) == 64
+    assert cli.json("verify", "--head", head)["ok"] is True
+
+    with sqlite3.connect(next(cli.workspace.glob("*.sqlite"))) as db:
+        db.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 1")
+    done = cli.run("verify", "--json", "--head", head)
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["ok"] is False
+    edited = [p for p in report["problems"] if p["kind"] == "audit_edited"]
+    assert len(edited) == 1 and "entry #1 (" in edited[0]["detail"]
+    assert set(edited[0]) == {"kind", "sha256", "detail"} and len(edited[0]["sha256"]) == 64
+    human = cli.run("verify")
+    assert human.returncode == 1 and "audit_edited: " in human.stdout
+
+    unknown = cli.run("verify", "--json", "--head", "ab" * 32)
+    assert unknown.returncode == 1
+    assert "audit_broken" in {p["kind"] for p in json.loads(unknown.stdout)["problems"]}
+    assert cli.run("verify", "--head", "not-a-hash").returncode != 0
+
+
 def test_reindex_reports_what_it_hashed_again(cli: CLI) -> None:
     cli.json("ingest", str(DATA / "exif" / "flower.jpg"))
     out = cli.json("reindex")

@@ -42,7 +42,7 @@ from typing import Any
 
 from workbench import fields
 from workbench.errors import ValidationError
-from workbench.importers.model import Parsed, Post, Refused, url_identity, within
+from workbench.importers.model import Parsed, Post, Refused, is_file, url_identity, within
 from workbench.sources import parse_source_spec
 from workbench.views import ImportIssue
 
@@ -210,6 +210,6 @@ def _media_file(root: Path, name: str) -> Path:
     found = within(root, name)
     if found is None:
         raise ValidationError("media", f"{name!r} is not a file beside the CSV")
-    if not found.is_file():
+    if not is_file(found):
         raise ValidationError("media", f"file not found: {name}")
     return found

@@ -116,11 +116,22 @@ def from_unix(value: Any) -> datetime | None:
 def within(root: Path, relative: str) -> Path | None:
     """``relative`` under ``root``, or None if it escapes it (``..``, absolute paths):
     an archive names files beside itself, never elsewhere on the analyst's disk."""
-    if not relative or Path(relative).is_absolute():
-        return None
+    if not relative or "\x00" in relative or Path(relative).is_absolute():
+        return None  # a NUL byte makes every os call raise ValueError
     base = root.resolve()
-    target = (base / relative).resolve()
+    try:
+        target = (base / relative).resolve()
+    except (OSError, ValueError):  # a name the file system cannot take
+        return None
     return target if target.is_relative_to(base) else None
+
+
+def is_file(path: Path) -> bool:
+    """``path.is_file()``, False (not OSError) for a name too long for the file system."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def describe_keys(value: Any) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workbench.importers.model import Post, from_unix, url_identity, within
+from workbench.importers.model import Post, from_unix, is_file, url_identity, within
 from workbench.views import ImportIssue
 
 #: Chat types whose messages have a ``https://t.me/c/<chat id>/<message id>`` link (it
@@ -192,7 +192,7 @@ def _media(
         found = within(root, relative)
         if found is None:
             issues.append(ImportIssue(f"{where} {key}", f"{relative!r} is outside the export"))
-        elif not found.is_file():
+        elif not is_file(found):
             post.notes.append(f"{key.capitalize()} missing from the export: {relative}")
             issues.append(ImportIssue(f"{where} {key}", f"file not found: {relative}"))
         else:

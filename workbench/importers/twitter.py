@@ -7,6 +7,7 @@ claim's notes, never downloaded (an import makes no network request).
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Any
@@ -179,11 +180,15 @@ def _point(post: Post, geojson: dict[str, Any]) -> None:
 
 
 def _number(value: Any) -> float | None:
-    """A coordinate, or None for garbage (a point with a bad half is left out whole)."""
-    try:
-        return float(value)
-    except (TypeError, ValueError):
+    """A coordinate (or a bit rate), or None for garbage (a point with a bad half is left
+    out whole)."""
+    if isinstance(value, bool):
         return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past 1e308
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _v2_media_note(key: str, media: dict[str, Any] | None) -> str:
@@ -201,7 +206,7 @@ def _best_media_url(media: dict[str, Any]) -> str:
     variants = _list(media.get("variants")) or _list(_dict(media.get("video_info")).get("variants"))
     mp4 = [_dict(v) for v in variants if _dict(v).get("content_type") == "video/mp4"]
     if mp4:
-        return str(max(mp4, key=lambda v: int(v.get("bit_rate") or 0)).get("url"))
+        return str(max(mp4, key=lambda v: _number(v.get("bit_rate")) or 0).get("url"))
     return str(
         media.get("preview_image_url") or media.get("media_url_https") or media.get("url") or "?"
     )
