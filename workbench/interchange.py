@@ -45,7 +45,7 @@ from workbench import fields
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.files import atomic_write
 from workbench.scope import ExportSet
-from workbench.views import AuditView, CaseView, to_jsonable
+from workbench.views import AuditView, CaseView, SourceView, to_jsonable
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
@@ -197,16 +197,8 @@ class InCase:
     description: str
 
 
-@dataclasses.dataclass(frozen=True)
-class InSource:
-    id: str
-    platform: str
-    handle: str
-    display_name: str
-    url: str
-    affiliation: str
-    reliability: str
-    notes: str
+#: A source read from a document has exactly the fields of one the workbench shows.
+InSource = SourceView
 
 
 @dataclasses.dataclass(frozen=True)
