@@ -11,10 +11,8 @@ same claims is one more press.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QDate, QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -74,12 +72,6 @@ CANCELLED = "Export cancelled: nothing written"
 TAG_ROWS = 3
 
 
-def progress_args(args: Sequence[Any]) -> tuple[str, int, int]:
-    """A progress callback's arguments as (stage, done, total); the stage is optional."""
-    *stage, done, total = args
-    return (str(stage[0]) if stage else "", int(done), int(total))
-
-
 def default_folder() -> Path:
     """The analyst's Documents folder, or home when the platform has none."""
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -100,8 +92,8 @@ def open_file(path: Path) -> bool:
 class ExportJob(CancellableJob):
     """One export: ``work`` runs on a pool thread; ``cancel`` is safe from any thread."""
 
-    #: (stage, steps done, steps in all) as the writer reports them; emitted on the worker
-    progressed = Signal(str, int, int)
+    #: (steps done, steps in all) as the writer reports them; emitted on the worker
+    progressed = Signal(int, int)
 
     def __init__(
         self,
@@ -122,13 +114,9 @@ class ExportJob(CancellableJob):
             self.fmt,
             self.scope,
             self.out,
-            progress=self._report,
+            progress=self.progressed.emit,
             should_cancel=self.should_cancel,
         )
-
-    def _report(self, *args: Any) -> None:
-        """``(done, total)``, or ``(stage, done, total)`` from writers that name a stage."""
-        self.progressed.emit(*progress_args(args))
 
 
 class ExportDialog(QDialog):
@@ -498,10 +486,10 @@ class ExportDialog(QDialog):
             self.progress.setRange(0, 0)  # busy until the writer counts its steps
             self.cancel_button.setFocus()
 
-    def _advance(self, stage: str, done: int, total: int) -> None:
+    def _advance(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{stage.capitalize()}: %v of %m" if stage else "%v of %m")
+        self.progress.setFormat("%v of %m")
 
     def _done(self, *, result: object = None, error: BaseException | None = None) -> None:
         job, self._job = self._job, None

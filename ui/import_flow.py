@@ -14,7 +14,6 @@ import dataclasses
 import functools
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.export_dialog import progress_args
 from ui.ingest import ProgressStrip
 from ui.messages import error_message
 from ui.tasks import CancellableJob
@@ -181,10 +179,8 @@ class ImportJob(CancellableJob):
             tuple(summaries), self._names(summaries), cancelled=cancelled, case=self.case
         )
 
-    def _report(self, label: str, *args: Any) -> None:
-        """``(done, total)`` or ``(stage, done, total)``, as the reader reports them."""
-        stage, done, total = progress_args(args)
-        self.progressed.emit(f"{label}, {stage}" if stage else label, done, total)
+    def _report(self, label: str, done: int, total: int) -> None:
+        self.progressed.emit(label, done, total)
 
     def _names(self, summaries: Sequence[ImportSummary]) -> dict[str, str]:
         ids = [i for s in summaries for i in (*s.added, *s.merged)][:NAMED_CLAIMS]

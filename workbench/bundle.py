@@ -893,13 +893,11 @@ class _Merge:
     ) -> None:
         claim_id = uuid.UUID(incoming.id)
         row = session.get(Claim, claim_id)
-        trail = self.trails.get(("claim", incoming.id), [])
+        self._insert_trail(session, self.trails.get(("claim", incoming.id), []), claim_id)
         if row is None:
-            self._insert_trail(session, trail, claim_id)
             self._create(session, incoming, case_id, source_id)
             self.added.append(incoming.id)
         else:
-            self._insert_trail(session, trail, claim_id)
             self._update(session, row, incoming, case_id, source_id)
             self.merged.append(incoming.id)
 

@@ -60,7 +60,9 @@ def export(
     all; :class:`~workbench.errors.Cancelled` when ``should_cancel()`` turns true."""
     if fmt not in EXPORT_FORMATS:
         raise ValidationError("format", f"{fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
-    found = gather(ws, scope, with_seen_before=fmt in ("pdf", "html"), should_cancel=should_cancel)
+    found = gather(
+        ws, scope, with_seen_before=fmt in ("pdf", "html", "csv"), should_cancel=should_cancel
+    )
     _write(ws, fmt, found, out, progress, should_cancel)
     return ExportDone(fmt, out, len(found.claims), len(found.originals()))
 

@@ -311,7 +311,7 @@ def _cover(export_set: ExportSet, ws: Workspace) -> Cover:
             Line("Originals", str(len(export_set.originals()))),
             *_chain_line(export_set),
         ),
-        scope=tuple(_line(label, value) for label, value in _scope_lines(export_set, ws)),
+        scope=tuple(_line(label, value) for label, value in export_set.scope.describe(ws)),
         counts=tuple(StatusCount(verdict(s), tally.get(s, 0)) for s in fields.STATUSES),
     )
 
@@ -324,22 +324,6 @@ def _chain_line(export_set: ExportSet) -> tuple[Line, ...]:
     noun = "entry" if entries == 1 else "entries"
     value = f"{entries} {noun}, chain head {export_set.audit_head}"
     return (Line("Audit trail", value, mono=True),)
-
-
-def _scope_lines(export_set: ExportSet, ws: Workspace) -> list[tuple[str, str]]:
-    """``ExportScope.describe()``, with cases and sources named rather than given by id."""
-    from workbench.scope import case_names, source_labels
-
-    scope = export_set.scope
-    named = {"Cases": (scope.case_ids, case_names), "Sources": (scope.source_ids, source_labels)}
-    out = []
-    for label, value in scope.describe():
-        if label in named:
-            ids, lookup = named[label]
-            names = lookup(ws)
-            value = ", ".join(names.get(i, i) for i in ids)
-        out.append((label, value))
-    return out
 
 
 def _claim_entry(

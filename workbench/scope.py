@@ -46,17 +46,20 @@ class ExportScope:
     posted_to: datetime | None = None
     claim_ids: tuple[str, ...] = ()
 
-    def describe(self) -> list[tuple[str, str]]:
-        """The scope in words, for a report's cover: (label, value) pairs."""
+    def describe(self, ws: Workspace) -> list[tuple[str, str]]:
+        """The scope in words, for a report's cover: (label, value) pairs, cases and
+        sources by name."""
         out = []
         if self.claim_ids:
             out.append(("Claims", f"{len(self.claim_ids)} selected"))
         if self.statuses:
             out.append(("Status", ", ".join(self.statuses)))
         if self.case_ids:
-            out.append(("Cases", ", ".join(self.case_ids)))
+            names = case_names(ws)
+            out.append(("Cases", ", ".join(names.get(i, i) for i in self.case_ids)))
         if self.source_ids:
-            out.append(("Sources", ", ".join(self.source_ids)))
+            labels = source_labels(ws)
+            out.append(("Sources", ", ".join(labels.get(i, i) for i in self.source_ids)))
         if self.tags:
             out.append(("Tags", ", ".join(self.tags)))
         if self.posted_from or self.posted_to:

@@ -151,3 +151,24 @@ def test_the_csv_export_imports_back_into_another_workspace(
     assert (confirmed.latitude, confirmed.tags) == (-33.5, ("convoy", "coast"))
     assert back["+1 more sighting, unverified"].tags == ("-minus",)
     assert ids["refuted"] not in {c.id for c in back.values()}  # new claims, new ids
+
+
+def test_the_csv_export_says_which_claims_were_seen_before(
+    workspace: Workspace, data: Path, tmp_path: Path
+) -> None:
+    from workbench.exchange import export
+
+    first = workspace.claims.create("first post")
+    again = workspace.claims.create("the same picture, re-encoded")
+    alone = workspace.claims.create("another picture")
+    workspace.media.ingest([data / "neardup" / "hopper.jpg"], claim_id=first.id)
+    workspace.media.ingest([data / "neardup" / "hopper.png"], claim_id=again.id)
+    workspace.media.ingest([data / "exif" / "Canon_40D.jpg"], claim_id=alone.id)
+    out = tmp_path / "claims.csv"
+    export(workspace, "csv", ExportScope(), out)
+    rows = {r["text"]: r["seen_before"] for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    assert rows == {
+        "first post": "yes",
+        "the same picture, re-encoded": "yes",
+        "another picture": "no",
+    }

@@ -113,23 +113,49 @@ def _v2_text(tweet: dict[str, Any]) -> str:
     return unescape(str(note if note else tweet.get("text") or ""))
 
 
+def _tweet_post(
+    tweet_id: str,
+    history: list[str],
+    username: str | None,
+    display_name: str,
+    where: str,
+    *,
+    text: str,
+    posted_at: datetime | None,
+    lang: Any,
+) -> Post:
+    """A tweet of either API as a post: one claim per edit history (keyed by its first
+    id, known by every id in it), the latest version winning."""
+    history = history or [tweet_id]
+    return Post(
+        key=f"twitter:{history[0]}",
+        where=f"{where} (tweet {tweet_id})",
+        text=text,
+        platform="twitter",
+        handle=f"@{username}" if username else "",
+        display_name=display_name,
+        post_url=tweet_url(tweet_id, username),
+        posted_at=posted_at,
+        language=language(lang),
+        identities={f"twitter:{i}" for i in [*history, tweet_id]},
+        version=history.index(tweet_id) if tweet_id in history else len(history),
+    )
+
+
 def _v2_post(tweet: dict[str, Any], includes: _Includes, where: str) -> Post:
     tweet_id = str(tweet["id"])
     username = includes.username(tweet)
     user = includes.users.get(str(tweet.get("author_id")), {})
-    history = [str(i) for i in _list(tweet.get("edit_history_tweet_ids"))] or [tweet_id]
-    post = Post(
-        key=f"twitter:{history[0]}",
-        where=f"{where} (tweet {tweet_id})",
+    history = [str(i) for i in _list(tweet.get("edit_history_tweet_ids"))]
+    post = _tweet_post(
+        tweet_id,
+        history,
+        username,
+        str(user.get("name") or ""),
+        where,
         text=_v2_text(tweet),
-        platform="twitter",
-        handle=f"@{username}" if username else "",
-        display_name=str(user.get("name") or ""),
-        post_url=tweet_url(tweet_id, username),
         posted_at=_iso_time(tweet.get("created_at")),
-        language=language(tweet.get("lang")),
-        identities={f"twitter:{i}" for i in [*history, tweet_id]},
-        version=history.index(tweet_id) if tweet_id in history else len(history),
+        lang=tweet.get("lang"),
     )
     if not username and tweet.get("author_id"):
         post.notes.append(f"Author: Twitter user id {tweet['author_id']} (not in the archive)")
@@ -243,19 +269,16 @@ def v1_post(status: dict[str, Any], where: str) -> Post:
     user = _dict(status.get("user"))
     username = str(user.get("screen_name") or "") or None
     edit = _dict(status.get("edit_history"))
-    history = [str(i) for i in _list(edit.get("edit_tweet_ids"))] or [tweet_id]
-    post = Post(
-        key=f"twitter:{history[0]}",
-        where=f"{where} (tweet {tweet_id})",
+    history = [str(i) for i in _list(edit.get("edit_tweet_ids"))]
+    post = _tweet_post(
+        tweet_id,
+        history,
+        username,
+        str(user.get("name") or ""),
+        where,
         text=v1_text(status),
-        platform="twitter",
-        handle=f"@{username}" if username else "",
-        display_name=str(user.get("name") or ""),
-        post_url=tweet_url(tweet_id, username),
         posted_at=_v1_time(status.get("created_at")),
-        language=language(status.get("lang")),
-        identities={f"twitter:{i}" for i in [*history, tweet_id]},
-        version=history.index(tweet_id) if tweet_id in history else len(history),
+        lang=status.get("lang"),
     )
     _v1_references(post, status)
     _v1_geo(post, status)
