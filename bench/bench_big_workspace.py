@@ -56,7 +56,7 @@ from sqlalchemy import delete, func, insert, select  # noqa: E402
 from storage.db import Database, sqlite_url  # noqa: E402
 from storage.schema import MediaHash  # noqa: E402
 from workbench.analysis import analyse_file  # noqa: E402
-from workbench.matching import VIEW_KINDS  # noqa: E402
+from workbench.matching.index import VIEW_KINDS  # noqa: E402
 from workbench.search import ClaimQuery, ClaimSearch  # noqa: E402
 from workbench.views import IngestStatus  # noqa: E402
 from workbench.workspace import SQLITE_FILE, Workspace  # noqa: E402

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """ "Seen before" query latency: one pHash against 1,000,000 stored 64-bit hashes.
 
-Measures ``workbench.matching.HashIndex.query`` at ``DEFAULT_MAX_DISTANCE`` over 1,000,000
+Measures ``workbench.matching.index.HashIndex.query`` at ``DEFAULT_MAX_DISTANCE`` over 1,000,000
 random hashes (numpy, fixed seed; one media per hash, uuid4-style ids as the workspace
 uses), with a few near neighbours planted per query so every query returns hits:
 
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import numpy as np  # noqa: E402
 from machine import describe, load_average  # noqa: E402
 
-from workbench.matching import (  # noqa: E402
+from workbench.matching.index import (  # noqa: E402
     DEFAULT_MAX_DISTANCE,
     ID_DTYPE,
     NO_TIME,

@@ -113,15 +113,21 @@ def clock() -> tuple[float, float]:
     return time.perf_counter(), usage.ru_utime + usage.ru_stime
 
 
-def run_ours(paths: list[Path]) -> tuple[float, float, float, int]:
-    """(seconds to open a fresh workspace, ingest wall s, ingest CPU s, files with hits)."""
+def run_ours(
+    paths: list[Path], local_features: bool = False
+) -> tuple[float, float, float, int, float, float]:
+    """(seconds to open a fresh workspace, ingest wall s, ingest CPU s, files with hits,
+    then the background feature pass's wall s and CPU s: 0 when ingest computed them)."""
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         t0, _ = clock()
         ws = Workspace.open(tmp, analyst="bench")
         t1, c1 = clock()
         try:
-            results = ws.media.ingest(paths)
+            results = ws.media.ingest(paths, local_features=local_features)
             t2, c2 = clock()
+            done = ws.features.run_pass()
+            t3, c3 = clock()
+            assert done.computed == (0 if local_features else len(paths)), done
         finally:
             ws.close()
     added = sum(r.status == IngestStatus.ADDED for r in results)
@@ -129,7 +135,39 @@ def run_ours(paths: list[Path]) -> tuple[float, float, float, int]:
         errors = {r.error for r in results if r.status == IngestStatus.ERROR}
         raise SystemExit(f"only {added}/{len(paths)} files added: {errors}")
     with_hits = sum(bool(r.near_duplicates) for r in results)
-    return t1 - t0, t2 - t1, c2 - c1, with_hits
+    return t1 - t0, t2 - t1, c2 - c1, with_hits, t3 - t2, c3 - c2
+
+
+_TREE_RUN = """
+import json, resource, sys, tempfile, time
+sys.path.insert(0, sys.argv[1])
+from workbench.workspace import Workspace
+paths = [line for line in open(sys.argv[2]).read().splitlines() if line]
+with tempfile.TemporaryDirectory() as tmp:
+    ws = Workspace.open(tmp, analyst="bench")
+    u0 = resource.getrusage(resource.RUSAGE_SELF); t0 = time.perf_counter()
+    ws.media.ingest(paths)
+    t1 = time.perf_counter(); u1 = resource.getrusage(resource.RUSAGE_SELF)
+    ws.close()
+cpu = (u1.ru_utime + u1.ru_stime) - (u0.ru_utime + u0.ru_stime)
+print(json.dumps({"wall": t1 - t0, "cpu": cpu}))
+"""
+
+
+def run_tree(tree: Path, paths: list[Path]) -> tuple[float, float]:
+    """(ingest wall s, CPU s) of the code in another checkout (``git worktree add DIR
+    COMMIT``), in a fresh process, on the same files: today's pipeline, same run."""
+    import json
+    import subprocess
+
+    listing = CACHE / "paths.txt"
+    listing.write_text("\n".join(str(p) for p in paths))
+    done = subprocess.run(
+        [sys.executable, "-c", _TREE_RUN, str(tree), str(listing)],
+        capture_output=True, text=True, check=True, cwd=tree,
+    )  # fmt: skip
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures["wall"], figures["cpu"]
 
 
 def naive_one(path: Path) -> tuple[str, int, int, int, bytes]:
@@ -157,12 +195,21 @@ def run_naive(paths: list[Path]) -> tuple[float, float]:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout: its ingest, same files, same run"
+    )
+    args = parser.parse_args()
     print(f"machine: {machine()}; load average {load_average()} at start")
     paths = generate()
     total = warm(paths)
     n = len(paths)
     print(f"corpus:  {n} JPEGs {WIDTH}x{HEIGHT} q{QUALITY}, {total / n / 1e6:.2f} MB average")
-    open_s, ours_s, ours_cpu, with_hits = run_ours(paths)
+    open_s, ours_s, ours_cpu, with_hits, pass_s, pass_cpu = run_ours(paths)
+    _, inline_s, inline_cpu, _, _, _ = run_ours(paths, local_features=True)
+    base = run_tree(args.baseline, paths) if args.baseline else None
     naive_s, naive_cpu = run_naive(paths)
     ours_rate, naive_rate = n / ours_s, n / naive_s
     ratio = ours_rate / naive_rate
@@ -170,6 +217,9 @@ def main() -> None:
     print(f"{'pipeline':<38} {'wall s':>7} {'images/s':>9} {'ms/image':>9} {'CPU ms/image':>13}")
     for name, wall, cpu in (
         ("ours: ws.media.ingest (real service)", ours_s, ours_cpu),
+        ("  then the local-feature pass", pass_s, pass_cpu),
+        ("ours with local features at ingest", inline_s, inline_cpu),
+        *([(f"baseline: {args.baseline}", *base)] if base else []),
         ("naive: full decode, 1 thread", naive_s, naive_cpu),
     ):
         row = f"{n / wall:>9.1f} {1000 * wall / n:>9.1f} {1000 * cpu / n:>13.1f}"
@@ -180,6 +230,10 @@ def main() -> None:
     ok_ratio = "MET" if ratio >= TARGET_RATIO else "MISSED"
     print(f"target ours >= {TARGET_RATE:.0f} images/s : {ours_rate:6.1f}   {ok_rate}")
     print(f"target ours/naive >= {TARGET_RATIO:.0f}x : {ratio:6.1f}x  {ok_ratio}")
+    if base:
+        share = ours_rate / (n / base[0])
+        verdict = "MET" if share >= 0.8 else "MISSED"
+        print(f"ours / baseline (same run) >= 80% : {share:6.0%}   {verdict}")
     cores = len(os.sched_getaffinity(0))
     ceiling = cores * n / ours_cpu
     print(

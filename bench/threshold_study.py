@@ -23,9 +23,10 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbench import analysis, fingerprint  # noqa: E402
+from workbench import analysis  # noqa: E402
 from workbench.errors import AnalysisError  # noqa: E402
-from workbench.matching import DEFAULT_MAX_DISTANCE  # noqa: E402
+from workbench.matching import hashing  # noqa: E402
+from workbench.matching.index import DEFAULT_MAX_DISTANCE  # noqa: E402
 
 logging.getLogger("exifread").setLevel(logging.CRITICAL)  # "PNG file does not have exif data."
 
@@ -130,7 +131,7 @@ HARD: dict[str, Transform] = {
 
 
 def hashes(picture: Image.Image) -> Hashes:
-    found = dict(fingerprint.picture_hashes(picture))
+    found = dict(hashing.picture_hashes(picture))
     return found["phash"], found["dhash"]
 
 

@@ -1,9 +1,10 @@
-"""The shipped matcher, for ``bench/match_eval.py``: fingerprint views in the hash index.
+"""Hash views alone (the rule before local features), for ``bench/match_eval.py``.
 
     .venv/bin/python bench/match_eval.py --matcher variant_matcher:VariantMatcher
 
-Exactly what ingest and ``match`` do, without a workspace: each stored picture's views
-(``workbench.fingerprint.stored_views``) go into a ``HashIndex``; a query is looked up by
+What ingest and ``match`` did before local features, without a workspace: each stored
+picture's views
+(``workbench.matching.hashing.stored_views``) go into a ``HashIndex``; a query is looked up by
 its query views with ``HashIndex.nearest``, and each hit carries its evidence.
 Low-information pictures are neither stored nor looked up (counted in ``flagged``).
 """
@@ -18,8 +19,8 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.fingerprint import hashed_views, low_information
-from workbench.matching import DEFAULT_MAX_DISTANCE, HashIndex
+from workbench.matching.hashing import hashed_views, low_information
+from workbench.matching.index import DEFAULT_MAX_DISTANCE, HashIndex
 
 
 class VariantMatcher:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -199,7 +200,7 @@ class Media(Base):
     gps_longitude: Mapped[float | None] = mapped_column(Float)
     orientation: Mapped[int | None] = mapped_column(Integer)
     software: Mapped[str | None] = mapped_column(String(200))
-    #: Another stored media is within ``workbench.matching.DEFAULT_MAX_DISTANCE`` (pHash or
+    #: Another stored media is within ``workbench.matching.index.DEFAULT_MAX_DISTANCE`` (pHash or
     #: dHash): stored, kept true by ingest and purge (``workbench.ingest``), so the claims
     #: filter is one indexed SQL condition instead of an index query per media (0003).
     seen_before: Mapped[bool] = mapped_column(
@@ -213,6 +214,9 @@ class Media(Base):
     hashes: Mapped[list[MediaHash]] = relationship(
         cascade="all, delete-orphan", back_populates="media"
     )
+    features: Mapped[MediaFeatures | None] = relationship(
+        cascade="all, delete-orphan", back_populates="media"
+    )
     links: Mapped[list[ClaimMedia]] = relationship(back_populates="media")
 
 
@@ -220,7 +224,7 @@ class MediaHash(Base):
     """One perceptual hash of a view of a picture, or of a sampled video frame.
 
     ``value`` holds the 64-bit hash as a signed BIGINT (both SQLite and PostgreSQL store
-    signed 64-bit integers); ``workbench.matching`` converts to and from unsigned.
+    signed 64-bit integers); ``workbench.matching.index`` converts to and from unsigned.
     """
 
     __tablename__ = "media_hashes"
@@ -233,10 +237,31 @@ class MediaHash(Base):
     value: Mapped[int] = mapped_column(BigInteger)
     t_ms: Mapped[int | None] = mapped_column(BigInteger)
     #: Which view of the picture was hashed: "whole", "mirrored", "cropped", "region"...
-    #: (``workbench.fingerprint.VIEW_KINDS``; 0006).
+    #: (``workbench.matching.hashing.VIEW_KINDS``; 0006).
     view: Mapped[str] = mapped_column(String(16), default="whole", server_default="whole")
 
     media: Mapped[Media] = relationship(back_populates="hashes")
+
+
+class MediaFeatures(Base):
+    """A picture's local features (``workbench.matching.local``; 0009): its SIFT keypoints
+    and descriptors in their compact form (``data``, about 40 KB), and its visual words
+    (``words``: distinct ``uint16`` codes into the shipped vocabulary, about 0.5 KB), which
+    is all that opening a workspace reads. ``version`` is the extraction's format: rows of
+    another are computed again by ``workbench reindex``. A picture whose features could not
+    be computed has a row with ``points`` 0 and empty data, so it is not retried forever."""
+
+    __tablename__ = "media_features"
+
+    media_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("media.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    words: Mapped[bytes] = mapped_column(LargeBinary)
+
+    media: Mapped[Media] = relationship(back_populates="features")
 
 
 class ClaimMedia(Base):

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from html import escape
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -37,7 +37,9 @@ from ui.messages import error_message, show_error
 from ui.seen_before import precise_video_time, video_time
 from ui.tasks import TaskRunner
 from workbench.errors import WorkbenchError
+from workbench.features import FeatureService
 from workbench.ingest import MediaService
+from workbench.matching.verify import Agreement
 from workbench.pictures import (
     COMPARE_SIDE,
     amplify,
@@ -91,23 +93,31 @@ class ComparePictures:
     difference: QImage
     difference_mean: float
     amplified: QImage  # the difference times AMPLIFY_GAIN
+    #: Where the two pictures' local features agree (None: they do not, or a video).
+    agreement: Agreement | None = None
 
 
 def load_pictures(
-    media: MediaService, left: MediaView, right: MediaView, right_t_ms: int | None = None
+    media: MediaService,
+    left: MediaView,
+    right: MediaView,
+    right_t_ms: int | None = None,
+    features: FeatureService | None = None,
 ) -> ComparePictures:
     """Worker thread: both pictures upright and bounded (for a right video, its frame at
     ``right_t_ms``), the right one's difference from the left one after scaling it to the
-    left one's size."""
+    left one's size, and where their local features agree."""
     first = media_picture(media, left, COMPARE_SIDE)
     second = media_picture(media, right, COMPARE_SIDE, right_t_ms)
     difference = difference_picture(first, second)
+    pictures = left.kind == right.kind == "image" and features is not None
     return ComparePictures(
         to_qimage(first),
         to_qimage(second),
         to_qimage(difference),
         mean_level(difference),
         to_qimage(amplify(difference, AMPLIFY_GAIN)),
+        features.agreement(left.id, right.id) if pictures and features else None,
     )
 
 
@@ -254,6 +264,13 @@ class CompareView(QDialog):
         )
         self.amplify_box.toggled.connect(self._show_difference)
         bar.addWidget(self.amplify_box)
+        bar.addSpacing(16)
+        self.points_box = QCheckBox("Points")
+        self.points_box.setChecked(True)
+        self.points_box.setEnabled(False)  # until the local features have been compared
+        self.points_box.setToolTip("Local features: the points that agree (key P)")
+        self.points_box.toggled.connect(self._show_points)
+        bar.addWidget(self.points_box)
         bar.addStretch(1)
         self.zoom_label = add_zoom_buttons(bar, self.lead_view, "The left picture's actual pixels")
         self._set_blend(self.blend_slider.value())
@@ -281,6 +298,7 @@ class CompareView(QDialog):
             ),
             ([QKeySequence("Ctrl+0")], lambda: self.lead_view().fit_to_window()),
             ([QKeySequence("A")], lambda: self.amplify_box.toggle()),
+            ([QKeySequence("P")], lambda: self.points_box.toggle()),
         ]
         for sequences, slot in bindings:
             action = QAction(self)
@@ -378,7 +396,8 @@ class CompareView(QDialog):
         for view in self.views:
             view.show_message("Loading…")
         media, left, right, at = self._ws.media, self.left, self.right, self.right_t_ms
-        self._runner.run_task(lambda: load_pictures(media, left, right, at), self._loaded)
+        features = self._ws.features
+        self._runner.run_task(lambda: load_pictures(media, left, right, at, features), self._loaded)
 
     def _loaded(self, *, result: object = None, error: BaseException | None = None) -> None:
         if error is not None or not isinstance(result, ComparePictures):
@@ -408,8 +427,43 @@ class CompareView(QDialog):
             f"<b>{escape(self.right.original_name)}</b>| · black = same · mean "
             f"{result.difference_mean:.1f} of 255"
         )
+        self._mark_agreement(result)
         self._show_zoom()
         self.pictures_loaded.emit()
+
+    def _mark_agreement(self, result: ComparePictures) -> None:
+        """Where each picture sits in the other, and the points that agree, drawn on the
+        side-by-side views (both in the left picture's scene units)."""
+        agreement = result.agreement
+        self.points_box.setEnabled(agreement is not None)
+        if agreement is None:
+            return
+        left_w, left_h = result.left.width(), result.left.height()
+        fx, fy = left_w / max(1, self.left.width or 1), left_h / max(1, self.left.height or 1)
+        gx, gy = left_w / max(1, self.right.width or 1), left_h / max(1, self.right.height or 1)
+
+        def rect(box: tuple[int, int, int, int], sx: float, sy: float) -> QRectF:
+            return QRectF(box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy)
+
+        pairs = agreement.pairs
+        self.left_view.set_marks(
+            rect(agreement.stored_in_query, fx, fy),
+            [QPointF(a * fx, b * fy) for a, b, _, _ in pairs],
+        )
+        self.right_view.set_marks(
+            rect(agreement.query_in_stored, gx, gy),
+            [QPointF(c * gx, d * gy) for _, _, c, d in pairs],
+        )
+        self.points_box.setToolTip(
+            f"{agreement.points} points agree; the box shows where each picture sits in the "
+            "other (key P)"
+        )
+        self.right_title.setText(self.right_title.text() + f" · {agreement.points} points agree")
+        self._show_points(self.points_box.isChecked())
+
+    def _show_points(self, visible: bool) -> None:
+        for view in (self.left_view, self.right_view):
+            view.show_marks(visible)
 
     @property
     def is_loaded(self) -> bool:

@@ -17,6 +17,8 @@ from PySide6.QtGui import (
     QColor,
     QImage,
     QPainter,
+    QPainterPath,
+    QPen,
     QPixmap,
     QResizeEvent,
     QTransform,
@@ -24,7 +26,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFrame,
+    QGraphicsPathItem,
     QGraphicsPixmapItem,
+    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
@@ -41,6 +45,9 @@ MAX_ZOOM = 32.0
 #: the real pixels, not an interpolation of them).
 PIXEL_ZOOM = 2.0
 BACKGROUND = QColor(48, 48, 48)
+#: Where one picture sits in the other, and the points that agree (the compare view).
+MARK = QColor(255, 193, 7)
+MARK_RADIUS = 3.0
 
 
 def to_qimage(picture: Image.Image) -> QImage:
@@ -86,8 +93,19 @@ class PictureView(QGraphicsView):
         self.overlay_item.setOpacity(0.5)
         self._message = QGraphicsSimpleTextItem()
         self._message.setBrush(QBrush(QColor(220, 220, 220)))
-        for item in (self.picture_item, self.overlay_item, self._message):
-            self.scene().addItem(item)
+        pen = QPen(MARK, 2)
+        pen.setCosmetic(True)  # the same width at every zoom
+        self.box_item = QGraphicsRectItem()
+        self.box_item.setPen(pen)
+        self.points_item = QGraphicsPathItem()
+        self.points_item.setPen(pen)
+        self.scene().addItem(self.picture_item)
+        self.scene().addItem(self.overlay_item)
+        for mark in (self.box_item, self.points_item):
+            mark.setVisible(False)
+            mark.setZValue(1)
+            self.scene().addItem(mark)
+        self.scene().addItem(self._message)
         self._fit = True
         self.horizontalScrollBar().valueChanged.connect(self.view_changed)
         self.verticalScrollBar().valueChanged.connect(self.view_changed)
@@ -150,6 +168,21 @@ class PictureView(QGraphicsView):
         self.overlay_item.setTransform(
             QTransform.fromScale(main.width() / over.width(), main.height() / over.height())
         )
+
+    def set_marks(self, box: QRectF | None, points: list[QPointF]) -> None:
+        """Draw ``box`` and a small ring at each of ``points`` (scene coordinates: the main
+        picture's pixels, as shown); None and no points remove them."""
+        self.box_item.setRect(box if box is not None else QRectF())
+        self.box_item.setVisible(box is not None)
+        path = QPainterPath()
+        for point in points:
+            path.addEllipse(point, MARK_RADIUS, MARK_RADIUS)
+        self.points_item.setPath(path)
+        self.points_item.setVisible(bool(points))
+
+    def show_marks(self, visible: bool) -> None:
+        self.box_item.setVisible(visible and not self.box_item.rect().isNull())
+        self.points_item.setVisible(visible and not self.points_item.path().isEmpty())
 
     def show_message(self, text: str) -> None:
         """A line of text instead of a picture: "Loading…", or why there is none."""

@@ -47,6 +47,7 @@ from ui.claims_model import (
 from ui.commands import ClaimHistory
 from ui.compare_view import open_compare_view
 from ui.export_dialog import ExportDialog
+from ui.feature_pass import FeaturePass, FeatureProgress
 from ui.filter_bar import FilterBar
 from ui.first_run import load_sample_case, offer_sample_case
 from ui.import_flow import ImportJob, ImportOutcome, ImportProgress, ImportSummaryDialog
@@ -62,6 +63,7 @@ from ui.verdict import VERDICTS, VerdictDialog, decide
 from ui.window_state import restore_window_state, save_window_state
 from workbench.changes import ChangeFeed, Changes
 from workbench.errors import WorkbenchError
+from workbench.features import FeaturePassResult
 from workbench.search import ClaimSearch
 from workbench.settings import Settings
 from workbench.views import ClaimView
@@ -80,6 +82,8 @@ IMPORT_FILTER = (
 IMPORT_RUNNING = "An import is already running: wait for it or cancel it"
 #: How often the window asks whether other instances (colleagues) changed anything.
 POLL_MS = 1000
+#: The window opens first; then pictures still without local features get them.
+FEATURE_PASS_DELAY_MS = 1500
 
 
 class MainWindow(QMainWindow):
@@ -161,6 +165,14 @@ class MainWindow(QMainWindow):
         self.import_progress.cancel_requested.connect(self.cancel_import)
         self.statusBar().addPermanentWidget(self.import_progress)
         self.import_progress.hide()
+        self.feature_progress = FeatureProgress()
+        self.statusBar().addPermanentWidget(self.feature_progress)
+        self.feature_progress.hide()
+        #: Local features, in the background after each import and once after opening.
+        self.feature_pass = FeaturePass(
+            workspace.features, self._runner, self.feature_progress, self
+        )
+        self.feature_pass.finished.connect(self._features_done)
 
         self.claims_view.selectionModel().selectionChanged.connect(self._show_selected_claim)
         #: Colleagues' changes (other instances on the same database): polled off the UI
@@ -182,6 +194,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.quick_capture.paste_action)
         restore_window_state(self)  # last: the analyst's layout wins over the defaults
         self.poll_timer.start()
+        QTimer.singleShot(FEATURE_PASS_DELAY_MS, self, self._start_feature_pass)
 
     # -- building ------------------------------------------------------------------------
 
@@ -541,6 +554,8 @@ class MainWindow(QMainWindow):
             return
         if result:
             self.show_changes(result)
+            if result.media_ids:  # pictures stored elsewhere: their local features, a look
+                self._start_feature_pass()
 
     def show_changes(self, changes: Changes) -> None:
         """Show what the feed found: the table's rows re-read, keeping the selected claim
@@ -737,6 +752,23 @@ class MainWindow(QMainWindow):
         if outcome.errors:
             self._show_ingest_report(outcome)
         self.ingest_finished.emit(outcome)
+        self._start_feature_pass()
+
+    def _start_feature_pass(self) -> None:
+        if not self._closing:  # (stopped for good once the window has closed)
+            self.feature_pass.start()
+
+    def _features_done(self, result: FeaturePassResult) -> None:
+        """A pass found pictures inside others: their "seen before" flags changed."""
+        if result.found:
+            self.refresh_claims()
+            self.statusBar().showMessage(
+                f"Local features: {result.found} picture(s) found inside or around others"
+            )
+        elif result.errors:
+            self.statusBar().showMessage(
+                f"Local features: {len(result.errors)} picture(s) could not be read"
+            )
 
     def _show_ingest_report(self, outcome: IngestOutcome) -> None:
         if self.ingest_report is not None:
@@ -896,6 +928,11 @@ class MainWindow(QMainWindow):
             if self.export_dialog is not None:
                 self.export_dialog.cancel_export()
             self.statusBar().showMessage("Stopping the import…")
+            self._runner.wait_for_done()
+        running = self.feature_pass.running
+        self.feature_pass.stop()  # and none starts later (the timer from opening)
+        if running:  # it stops after the picture in hand
+            self._closing = True
             self._runner.wait_for_done()
         if self._polling:  # a look for colleagues' changes in flight: a moment at most
             self._closing = True

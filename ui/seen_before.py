@@ -51,6 +51,8 @@ EVIDENCE = {
     "cropped": ("cropped", "part of the picture: one is a crop of the other"),
     "tilted": ("tilted", "the picture tilted a few degrees"),
     "region": ("region", "the picture inside bars, a caption, a border or a post screenshot"),
+    "features": ("points", "the same picture by its local features (no hash view met)"),
+    "inside": ("inside", "one picture inside the other, by its local features"),
 }
 
 
@@ -236,7 +238,8 @@ def _item(entry: SeenBefore, this_claim: str | None) -> QTreeWidgetItem:
     claims = "\n".join(where(c) for c in entry.claims) or "under no claim"
     # Two lines under one thumbnail keep the row narrow enough for a side pane.
     word, how = EVIDENCE.get(dup.evidence, (dup.evidence, dup.evidence))
-    distance = f"{dup.distance}\n{word}" if word else str(dup.distance)
+    measure = "—" if dup.distance is None else str(dup.distance)
+    distance = f"{measure}\n{word}" if word else measure
     if dup.t_ms is None:
         picture = f"{name}\n{first_seen}"
         picture_tip = f"{name}, first seen {first_seen}"
@@ -246,8 +249,18 @@ def _item(entry: SeenBefore, this_claim: str | None) -> QTreeWidgetItem:
             f"{name}: the frame at {precise_video_time(dup.t_ms)} of this video\n"
             f"first seen {first_seen}"
         )
+    if dup.where:  # local features: where one sits in the other, in words
+        picture += f"\n{dup.where}"
+        picture_tip += f"\n{dup.where}"
     item = QTreeWidgetItem([picture, distance, claims])
-    item.setToolTip(COL_DISTANCE, f"Hamming distance {dup.distance} of 64 bits; matched: {how}")
+    tip = (
+        f"matched: {how}"
+        if dup.distance is None
+        else f"Hamming distance {dup.distance} of 64 bits; matched: {how}"
+    )
+    if dup.where:
+        tip += f"\n{dup.where}"
+    item.setToolTip(COL_DISTANCE, tip)
     item.setData(COL_PICTURE, MEDIA_ID_ROLE, dup.media_id)
     item.setData(COL_PICTURE, FIRST_SEEN_ROLE, first_seen)
     item.setToolTip(COL_PICTURE, f"{picture_tip}\nSHA-256 {dup.sha256}")

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.matching import DEFAULT_MAX_DISTANCE
+from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.settings import (
     ANALYST,
     DUPLICATE_THRESHOLD,

@@ -20,9 +20,9 @@ import filetype
 from PIL import Image, UnidentifiedImageError
 
 from storage.mediastore import sha256_file
-from workbench import fingerprint
 from workbench.errors import AnalysisError
 from workbench.exif import CameraMetadata, read_metadata
+from workbench.matching import hashing, local
 
 #: Pictures above this many pixels are refused before decoding (decompression bombs).
 #: 120 MP covers every current camera and phone sensor.
@@ -70,6 +70,9 @@ class Analysis:
     content: bytes | None = field(default=None, repr=False, compare=False)
     #: A video's strip: a few frames evenly spread over it, side by side (JPEG).
     strip: bytes | None = field(default=None, repr=False)
+    #: A picture's local features, all it was looked up by, in their compact form
+    #: (``matching.local.to_bytes``), when asked for (``analyse_file(features=True)``).
+    features: bytes | None = field(default=None, repr=False, compare=False)
 
 
 def sniff(head: bytes) -> tuple[str, str]:
@@ -87,9 +90,10 @@ def sniff(head: bytes) -> tuple[str, str]:
     raise AnalysisError(f"not a picture or video ({mime})")
 
 
-def analyse_file(path: Path) -> Analysis:
+def analyse_file(path: Path, features: bool = False) -> Analysis:
     """Analyse one file. A picture is read once: hashed, decoded and its EXIF parsed from the
-    same bytes, which stay on ``Analysis.content`` so the store can keep them unread again."""
+    same bytes, which stay on ``Analysis.content`` so the store can keep them unread again;
+    with ``features``, its local features are computed from the same decode."""
     if not path.is_file():
         raise AnalysisError("not a readable file")
     with open(path, "rb") as fh:
@@ -122,7 +126,7 @@ def analyse_file(path: Path) -> Analysis:
     content = path.read_bytes() if size <= IN_MEMORY_LIMIT else None
     source: Path | bytes = path if content is None else content
     picture, width, height, metadata = _decode_image(source)
-    flat = fingerprint.low_information(picture)
+    flat = hashing.low_information(picture)
     return Analysis(
         path=path,
         sha256=sha256_file(path) if content is None else hashlib.sha256(content).hexdigest(),
@@ -136,6 +140,11 @@ def analyse_file(path: Path) -> Analysis:
         thumbnail=_thumbnail(picture),
         low_information=flat,
         content=content,
+        features=(
+            local.to_bytes(local.extract(picture, size=(width, height)), limit=None)
+            if features
+            else None
+        ),
     )
 
 
@@ -242,14 +251,14 @@ def _view_hashes(picture: Image.Image, flat: bool) -> tuple[HashValue, ...]:
     """pHash and dHash of every stored view of a still picture (none when it is flat)."""
     if flat:
         return ()
-    return tuple(HashValue(a, v, view=kind) for a, v, kind in fingerprint.hashed_views(picture))
+    return tuple(HashValue(a, v, view=kind) for a, v, kind in hashing.hashed_views(picture))
 
 
 def _frame_hashes(picture: Image.Image) -> tuple[tuple[str, int], ...]:
     """A video frame's pHash and dHash (none for a flat frame: black, a fade, one colour)."""
-    if fingerprint.low_information(picture):
+    if hashing.low_information(picture):
         return ()
-    return tuple(fingerprint.picture_hashes(picture))
+    return tuple(hashing.picture_hashes(picture))
 
 
 def _strip_jpeg(strip: Image.Image | None) -> bytes | None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from storage.schema import AuditEntry, Media, MediaHash
-from workbench.matching import to_unsigned
+from workbench.matching.index import to_unsigned
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace

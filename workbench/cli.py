@@ -22,7 +22,7 @@ from typing import Any
 from workbench import fields
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.exchange import EXPORT_FORMATS, export, import_path
-from workbench.matching import DEFAULT_MAX_DISTANCE
+from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.reindex import reindex
 from workbench.scope import ExportScope, case_names, source_labels
 from workbench.sources import parse_source_spec
@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--role", default="claim_media", choices=("claim_media", "evidence", "counter_evidence")
     )
     ingest.add_argument("--max-distance", type=int, default=DEFAULT_MAX_DISTANCE)
+    ingest.add_argument(
+        "--later",
+        action="store_true",
+        help="leave local features to `reindex` (faster; a picture inside another is found then)",
+    )
     ingest.add_argument("--json", action="store_true")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
 
@@ -150,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     take.add_argument("--json", action="store_true")
 
     redo = commands.add_parser(
-        "reindex", help="hash stored media again with today's views (media stored before them)"
+        "reindex",
+        help="hash stored media again with today's views (media stored before them) and "
+        "compute the local features pictures lack",
     )
     redo.add_argument(
         "--all", action="store_true", help="redo every picture and video, not only older ones"
@@ -172,6 +179,10 @@ def near_json(near: NearDuplicate) -> dict[str, Any]:
         "first_seen": near.first_seen.isoformat(),
         "t_ms": near.t_ms,
         "evidence": near.evidence,
+        "points": near.points,
+        "query_in_stored": _box(near.query_in_stored),
+        "stored_in_query": _box(near.stored_in_query),
+        "where": near.where,
         "overlaps": [
             {
                 "start_ms": o.start_ms,
@@ -182,6 +193,12 @@ def near_json(near: NearDuplicate) -> dict[str, Any]:
             for o in near.overlaps
         ],
     }
+
+
+def _box(box: tuple[int, int, int, int] | None) -> dict[str, int] | None:
+    if box is None:
+        return None
+    return dict(zip(("x", "y", "width", "height"), box, strict=True))
 
 
 def ingest_json(result: IngestResult) -> dict[str, Any]:
@@ -244,7 +261,7 @@ def _ingest_line(r: IngestResult) -> str:
     for n in r.near_duplicates:
         claims = ", ".join(n.claim_ids) or "no claim"
         line += (
-            f"\n        seen before: {n.sha256[:12]} distance {n.distance} ({n.evidence})"
+            f"\n        seen before: {n.sha256[:12]} {n.measure()} ({n.evidence})"
             f" ({claims}; first seen {n.first_seen:%Y-%m-%d})"
         )
     return line
@@ -278,6 +295,7 @@ def cmd_ingest(args: argparse.Namespace, ws: Workspace) -> int:
         role=args.role,
         max_distance=args.max_distance,
         progress=progress,
+        local_features=not args.later,
     )
     _emit(args, [ingest_json(r) for r in results], "")
     if not args.json:
@@ -298,7 +316,7 @@ def cmd_match(args: argparse.Namespace, ws: Workspace) -> int:
         else:
             lines.append(f"{r.query}: {len(r.matches)} match(es)")
             lines += [
-                f"  {n.sha256[:12]} distance {n.distance} ({n.evidence})"
+                f"  {n.sha256[:12]} {n.measure()} ({n.evidence})"
                 f" claims: {', '.join(n.claim_ids) or '-'}"
                 for n in r.matches
             ]
@@ -471,14 +489,29 @@ def cmd_reindex(args: argparse.Namespace, ws: Workspace) -> int:
         if not args.json and sys.stderr.isatty():
             print(f"\rreindexed {done}/{total}", end="", file=sys.stderr, flush=True)
 
+    def feature_progress(done: int, total: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(f"\rlocal features {done}/{total}", end="", file=sys.stderr, flush=True)
+
     result = reindex(ws, everything=args.all, progress=progress)
+    features = ws.features.run_pass(progress=feature_progress)
     payload = {
         "considered": result.considered,
         "reindexed": result.reindexed,
         "errors": [{"sha256": sha, "error": error} for sha, error in result.errors],
+        "features": {
+            "considered": features.considered,
+            "computed": features.computed,
+            "found_inside": features.found,
+            "errors": [{"sha256": sha, "error": error} for sha, error in features.errors],
+        },
     }
-    lines = [f"{result.reindexed} of {result.considered} media hashed again"]
-    lines += [f"error   {sha}: {error}" for sha, error in result.errors]
+    lines = [
+        f"{result.reindexed} of {result.considered} media hashed again",
+        f"local features for {features.computed} of {features.considered} pictures"
+        f" ({features.found} found inside or around another)",
+    ]
+    lines += [f"error   {sha}: {error}" for sha, error in (*result.errors, *features.errors)]
     _emit(args, payload, "\n".join(lines))
     return 0
 

@@ -19,6 +19,7 @@ and hands the answer to ``recheck_seen_before`` after them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 import uuid
@@ -38,7 +39,10 @@ from storage.schema import Claim, ClaimMedia, Media, MediaHash
 from workbench import audit, fields
 from workbench.analysis import Analysis, analyse_file
 from workbench.errors import AnalysisError, NotFoundError, WorkbenchError
-from workbench.matching import (
+from workbench.features import decoder
+from workbench.matching import local
+from workbench.matching.confirm import Confirmed, QueryFeatures, summary
+from workbench.matching.index import (
     DEFAULT_MAX_DISTANCE,
     QUERY_KINDS,
     HashIndex,
@@ -47,14 +51,14 @@ from workbench.matching import (
     to_signed,
     to_unsigned,
 )
-from workbench.video_match import find_overlaps
+from workbench.matching.local import Features
+from workbench.matching.video import Overlap, find_overlaps
 from workbench.views import (
     IngestResult,
     IngestStatus,
     MatchResult,
     MediaView,
     NearDuplicate,
-    Overlap,
 )
 
 if TYPE_CHECKING:
@@ -83,9 +87,9 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 T = TypeVar("T")
 
 
-def _analyse(path: Path) -> Analysis | AnalysisError:
+def _analyse(path: Path, features: bool = False) -> Analysis | AnalysisError:
     try:
-        return analyse_file(path)
+        return analyse_file(path, features)
     except AnalysisError as exc:
         return exc
     except OSError as exc:
@@ -140,6 +144,13 @@ class _Prepared:
     staged: Path | None = None
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    met: frozenset[uuid.UUID]  # stored media it meets by the rule
+    refuted: frozenset[uuid.UUID]  # hash hits its local features refuted
+    inside: bool  # met only by local features (no hash view stood)
+
+
 class MediaService:
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
@@ -155,14 +166,19 @@ class MediaService:
         max_distance: int | None = None,
         progress: Progress | None = None,
         should_cancel: ShouldCancel | None = None,
+        local_features: bool = False,
     ) -> list[IngestResult]:
         """Store every file (or every file under a folder) and report, per file, whether
-        it is new, already stored, or refused, and what it resembles."""
+        it is new, already stored, or refused, and what it resembles. With
+        ``local_features`` each picture's local features are computed and kept at once,
+        and pictures it contains or sits inside are found too; without, the background
+        pass (``FeatureService.run_pass``) does both later."""
         role = fields.role(role)
         claim_uuid = self._check_claim(claim_id) if claim_id else None
         files = expand_paths(paths)
         results: list[IngestResult] = []
-        for path, prepared in run_in_order(self._prepare, files, should_cancel, self._drop):
+        prepare = functools.partial(self._prepare, local_features=local_features)
+        for path, prepared in run_in_order(prepare, files, should_cancel, self._drop):
             analysis = prepared.analysis
             if isinstance(analysis, AnalysisError):
                 result = IngestResult(str(path), IngestStatus.ERROR, error=str(analysis))
@@ -182,10 +198,10 @@ class MediaService:
                 progress(len(results), len(files), result)
         return results
 
-    def _prepare(self, path: Path) -> _Prepared:
+    def _prepare(self, path: Path, local_features: bool = False) -> _Prepared:
         """Worker thread: analyse, stage the original if the store lacks it, save the
         thumbnail. Nothing here is visible to anyone until ``_store_one`` commits."""
-        analysis = _analyse(path)
+        analysis = _analyse(path, local_features)
         if isinstance(analysis, AnalysisError):
             return _Prepared(analysis)
         store = self._ws.store
@@ -237,12 +253,16 @@ class MediaService:
                 near_duplicates=self._near(analysis, max_distance, exclude=str(existing)),
             )
         lookups, limit = _lookups(analysis), self._limit(max_distance)
-        hits = ws.index.nearest(lookups, limit)
-        near = self._describe(hits)
+        query = _query_features(analysis)
+        found = self._confirmed(analysis, ws.index.nearest(lookups, limit), query, ingest=True)
+        near = self._describe(found, analysis)
         # The flag's rule is the default distance: the same lookup unless the analyst chose
         # another, so the index is scanned twice only then.
-        rule_hits = hits if limit == DEFAULT_MAX_DISTANCE else None
-        seen = self._within_rule(lookups, hits=rule_hits)
+        if limit != DEFAULT_MAX_DISTANCE:
+            found = self._confirmed(
+                analysis, ws.index.nearest(lookups, DEFAULT_MAX_DISTANCE), query, ingest=True
+            )
+        seen = {uuid.UUID(c.media_id) for c in found}
         if staged is None and not ws.store.has(analysis.sha256):
             # The store had the file when it was analysed, but it went since (the rows of
             # another workstation's batch that did not commit): stage it after all.
@@ -263,6 +283,8 @@ class MediaService:
                 session.add(media)
                 session.flush()
                 insert_hashes(session, media_id, analysis)
+                if analysis.features is not None:
+                    ws.features.insert(session, media_id, analysis.features)
                 changes = {
                     "sha256": (None, analysis.sha256),
                     "original_name": (None, media.original_name),
@@ -294,6 +316,7 @@ class MediaService:
             if staged is not None:
                 ws.store.settle(staged)
         index_hashes(ws.index, media_id, analysis)
+        ws.features.index(media_id, analysis.features)
         return IngestResult(
             str(analysis.path), IngestStatus.ADDED, media=view, near_duplicates=near
         )
@@ -337,7 +360,8 @@ class MediaService:
     ) -> list[MatchResult]:
         """What in the library each file resembles. Nothing is stored."""
         out = []
-        for path, analysis in run_in_order(_analyse, expand_paths(paths), should_cancel):
+        analyse = functools.partial(_analyse, features=True)
+        for path, analysis in run_in_order(analyse, expand_paths(paths), should_cancel):
             if isinstance(analysis, AnalysisError):
                 out.append(MatchResult(str(path), str(analysis), ()))
             else:
@@ -352,9 +376,35 @@ class MediaService:
         media_uuid = uuid.UUID(media_id)
         with self._ws.db.read() as session:
             hashes = _stored_hashes(session, [media_uuid], times=True).get(media_uuid, [])
-        return self._describe(
-            self._ws.index.nearest(hashes, self._limit(max_distance), exclude=media_id)
-        )
+            media = session.get(Media, media_uuid)
+            if media is None:
+                raise NotFoundError(f"no media with id {media_id}")
+            kind, size = media.kind, (media.width or 0, media.height or 0)
+        hits = self._ws.index.nearest(hashes, self._limit(max_distance), exclude=media_id)
+        if kind != "image":
+            return self._describe([_unconfirmed(h) for h in hits], None)
+        query = QueryFeatures(None, self._ws.features.stored(media_id), size=size)
+        found = self._ws.features.confirm(hits, query)
+        if not found:
+            found = self._ws.features.inside(query, skip={media_id})
+        return self._describe(found, size)
+
+    def confirmed_neighbours(self, media_id: str, features: Features | None) -> Neighbours:
+        """What stored picture ``media_id`` meets by the seen-before rule: hash views at
+        the default distance, confirmed by the local features kept so far (its own:
+        ``features``), else pictures found inside or around it."""
+        key = uuid.UUID(media_id)
+        with self._ws.db.read() as session:
+            hashes = _stored_hashes(session, [key]).get(key, [])
+        hits = self._ws.index.nearest(hashes, DEFAULT_MAX_DISTANCE, exclude=media_id)
+        query = QueryFeatures(None, features)
+        found = self._ws.features.confirm(hits, query, from_originals=False)
+        inside = not found
+        if inside:
+            found = self._ws.features.inside(query, skip={media_id})
+        met = frozenset(uuid.UUID(c.media_id) for c in found)
+        refuted = frozenset(uuid.UUID(h.media_id) for h in hits) - met
+        return Neighbours(met, refuted, inside and bool(met))
 
     def seen_before_neighbours(
         self, session: Session, media_ids: Iterable[uuid.UUID]
@@ -404,16 +454,39 @@ class MediaService:
         self, analysis: Analysis, max_distance: int | None, exclude: str | None = None
     ) -> tuple[NearDuplicate, ...]:
         hits = self._ws.index.nearest(_lookups(analysis), self._limit(max_distance), exclude)
-        return self._describe(hits)
+        found = self._confirmed(analysis, hits, _query_features(analysis), exclude)
+        return self._describe(found, analysis)
+
+    def _confirmed(
+        self,
+        analysis: Analysis,
+        hits: list[Hit],
+        query: QueryFeatures,
+        exclude: str | None = None,
+        ingest: bool = False,
+    ) -> list[Confirmed]:
+        """The hash hits that local features confirm (``matching.confirm``) and, when none
+        stands and the picture's features are known, the pictures it sits in or holds.
+        An ``ingest`` confirms only against features already kept (``FeatureService``)."""
+        if analysis.kind != "image":
+            return [_unconfirmed(h) for h in hits]
+        found = self._ws.features.confirm(hits, query, from_originals=not ingest)
+        if not found and analysis.features is not None:
+            found = self._ws.features.inside(query, skip={exclude} if exclude else set())
+        return found
 
     def _limit(self, max_distance: int | None) -> int:
         """An explicit distance, else the workspace's (the analyst's setting)."""
         return self._ws.max_distance if max_distance is None else max_distance
 
-    def _describe(self, hits: list[Hit]) -> tuple[NearDuplicate, ...]:
-        if not hits:
+    def _describe(
+        self, found: list[Confirmed], query: Analysis | tuple[int, int] | None
+    ) -> tuple[NearDuplicate, ...]:
+        if not found:
             return ()
-        ids = [uuid.UUID(h.media_id) for h in hits]
+        if isinstance(query, Analysis):
+            query = (query.width or 0, query.height or 0)
+        ids = [uuid.UUID(c.media_id) for c in found]
         with self._ws.db.read() as session:
             media = {m.id: m for m in session.scalars(select(Media).where(Media.id.in_(ids)))}
             uses: dict[uuid.UUID, list[tuple[str, str | None]]] = {}
@@ -427,22 +500,31 @@ class MediaService:
                     (str(claim_id), str(case_id) if case_id else None)
                 )
         out = []
-        for hit, media_uuid in zip(hits, ids, strict=True):
+        for c, media_uuid in zip(found, ids, strict=True):
             row = media.get(media_uuid)
             if row is None:  # removed since the index was queried
                 continue
             used = uses.get(media_uuid, [])
+            agreement = c.agreement
             out.append(
                 NearDuplicate(
-                    media_id=hit.media_id,
+                    media_id=c.media_id,
                     sha256=row.sha256,
-                    distance=hit.distance,
-                    claim_ids=tuple(dict.fromkeys(c for c, _ in used)),
+                    distance=c.distance,
+                    claim_ids=tuple(dict.fromkeys(k for k, _ in used)),
                     case_ids=tuple(dict.fromkeys(k for _, k in used if k)),
-                    evidence=hit.view,
+                    evidence=c.evidence,
                     first_seen=row.acquired_at,
-                    t_ms=hit.t_ms,
-                    overlaps=_overlaps(hit),
+                    t_ms=c.hit.t_ms if c.hit else None,
+                    overlaps=_overlaps(c.hit) if c.hit else (),
+                    points=agreement.points if agreement else None,
+                    query_in_stored=agreement.query_in_stored if agreement else None,
+                    stored_in_query=agreement.stored_in_query if agreement else None,
+                    where=(
+                        summary(agreement, query, (row.width or 0, row.height or 0))
+                        if agreement and query
+                        else None
+                    ),
                 )
             )
         return tuple(out)
@@ -514,6 +596,18 @@ def insert_hashes(session: Session, media_id: uuid.UUID, a: Analysis) -> None:
                 for h in a.hashes
             ],
         )
+
+
+def _query_features(analysis: Analysis) -> QueryFeatures:
+    """A new picture's features: from its analysis when computed, else decoded on demand."""
+    known = local.from_bytes(analysis.features) if analysis.features else None
+    size = (analysis.width, analysis.height) if analysis.width and analysis.height else None
+    return QueryFeatures(decoder(analysis.path), known, size=size)
+
+
+def _unconfirmed(hit: Hit) -> Confirmed:
+    """A hit that stands on its hashes (a video on either side)."""
+    return Confirmed(hit.media_id, hit.view, hit.distance, hit=hit)
 
 
 def _lookups(analysis: Analysis) -> list[Lookup]:

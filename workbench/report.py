@@ -69,6 +69,8 @@ EVIDENCE = {
     "cropped": "a crop of the other",
     "tilted": "the picture tilted a few degrees",
     "region": "the picture inside bars, a caption, a border or a post screenshot",
+    "features": "the same picture by its local features (no hash view met)",
+    "inside": "one picture inside the other, by local features",
 }
 UNKNOWN = "—"
 _HASH = re.compile(r"\b[0-9a-f]{64}\b")
@@ -458,9 +460,7 @@ def _seen_lines(media: MediaView, seen: SeenBefore, refs: Callable[[str], str]) 
 
 
 def _near(dup: NearDuplicate, refs: Callable[[str], str]) -> str:
-    text = (
-        f"{dup.sha256[:12]}… distance {dup.distance} ({EVIDENCE.get(dup.evidence, dup.evidence)})"
-    )
+    text = f"{dup.sha256[:12]}… {dup.measure()} ({EVIDENCE.get(dup.evidence, dup.evidence)})"
     if dup.t_ms is not None:
         text += f", at {duration(dup.t_ms)} in the video"
     text += f", first stored {when(dup.first_seen)}"

@@ -26,7 +26,7 @@ import platformdirs
 
 from workbench.errors import WorkbenchError
 from workbench.files import atomic_write
-from workbench.matching import DEFAULT_MAX_DISTANCE
+from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.workspace import APP_NAME, default_analyst
 
 ENV_SETTINGS = "WORKBENCH_SETTINGS"

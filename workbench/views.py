@@ -13,6 +13,8 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
+from workbench.matching.video import Overlap
+
 
 @dataclasses.dataclass(frozen=True)
 class SourceView:
@@ -99,30 +101,34 @@ class MediaView:
 
 
 @dataclasses.dataclass(frozen=True)
-class Overlap:
-    """A stretch of a new video that is in a stored one: ms from each video's start."""
-
-    start_ms: int  # in the new (query) video
-    end_ms: int
-    stored_start_ms: int  # the same stretch in the stored video
-    stored_end_ms: int
-
-
-@dataclasses.dataclass(frozen=True)
 class NearDuplicate:
     media_id: str
     sha256: str
-    distance: int
+    #: The hash distance; None when local features alone found it ("inside", "features").
+    distance: int | None
     claim_ids: tuple[str, ...]
     case_ids: tuple[str, ...]
     first_seen: datetime
     t_ms: int | None = None
-    #: Which views met (``workbench.matching.VIEW_KINDS``): "whole" for the whole picture,
+    #: Which views met (``workbench.matching.index.VIEW_KINDS``): "whole" for the whole picture,
     #: "mirrored", "rotated_90"/"_180"/"_270", "cropped", "tilted", or "region" when one
     #: side was the other's content region (a photo inside a screenshot, a padded copy).
     evidence: str = "whole"
-    #: Video against video only: the stretches the two share (``workbench.video_match``).
+    #: Video against video only: the stretches the two share (``workbench.matching.video``).
     overlaps: tuple[Overlap, ...] = ()
+    #: Local features (``workbench.matching.local``): how many points agree, where the new
+    #: picture sits in the stored one (stored pixels) and the stored one in the new one
+    #: (its pixels), as (left, top, width, height), and that in words ("inside: 412×300
+    #: at (120, 640), 87 points"); None when the hashes alone decided.
+    points: int | None = None
+    query_in_stored: tuple[int, int, int, int] | None = None
+    stored_in_query: tuple[int, int, int, int] | None = None
+    where: str | None = None
+
+    def measure(self) -> str:
+        """How near, in words: "distance 3", "distance 7; inside: ..." or the agreement."""
+        parts = [] if self.distance is None else [f"distance {self.distance}"]
+        return "; ".join([*parts, *([self.where] if self.where else [])])
 
 
 class IngestStatus(StrEnum):

@@ -24,8 +24,9 @@ from storage.mediastore import MediaStore, ThumbnailCache
 from storage.schema import Media, MediaHash, WorkspaceInfo
 from workbench.claims import ClaimService
 from workbench.errors import WorkbenchError
+from workbench.features import FeatureService
 from workbench.ingest import MediaService
-from workbench.matching import DEFAULT_MAX_DISTANCE, ID_DTYPE, NO_TIME, VIEW_KINDS, HashIndex
+from workbench.matching.index import DEFAULT_MAX_DISTANCE, ID_DTYPE, NO_TIME, VIEW_KINDS, HashIndex
 from workbench.saved_filters import SavedFilterService
 from workbench.verify import Verifier
 
@@ -110,6 +111,8 @@ class Workspace:
         self.thumbnails = ThumbnailCache(location.cache_dir / "thumbs")
         self.index = HashIndex()
         self._load_index()
+        self.features = FeatureService(self)
+        self.features.load()
         self.claims = ClaimService(self)
         self.media = MediaService(self)
         self.saved_filters = SavedFilterService(self)

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from PIL import Image, ImageOps
 
+from tests.composites import post_with, side_by_side
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 INGEST_KEYS = {
     "path",
@@ -275,13 +277,64 @@ def test_verify_names_an_edited_audit_entry_and_checks_a_published_head(cli: CLI
     assert cli.run("verify", "--head", "not-a-hash").returncode != 0
 
 
+NO_FEATURES = {"considered": 0, "computed": 0, "found_inside": 0, "errors": []}
+
+
 def test_reindex_reports_what_it_hashed_again(cli: CLI) -> None:
     cli.json("ingest", str(DATA / "exif" / "flower.jpg"))
     out = cli.json("reindex")
-    assert out == {"considered": 0, "reindexed": 0, "errors": []}  # stored with its views
+    # Stored with its views and its local features.
+    assert out == {"considered": 0, "reindexed": 0, "errors": [], "features": NO_FEATURES}
     everything = cli.json("reindex", "--all")
-    assert everything == {"considered": 1, "reindexed": 1, "errors": []}
+    assert everything == {
+        "considered": 1,
+        "reindexed": 1,
+        "errors": [],
+        "features": NO_FEATURES,
+    }
     assert "1 of 1 media hashed again" in cli.run("reindex", "--all").stdout
+
+
+def test_a_photo_inside_a_post_comes_with_its_evidence(cli: CLI, tmp_path: Path) -> None:
+    """Found by local features where no hash view meets: the new fields say where."""
+    photo = DATA / "skimage" / "chelsea.png"
+    cli.json("ingest", str(photo))
+    post = post_with(photo, tmp_path / "post.png")
+    matched = cli.json("match", str(post))
+    [near] = matched[0]["matches"]
+    assert near["evidence"] in ("region", "inside")
+    assert near["points"] >= 15
+    box = near["stored_in_query"]
+    assert abs(box["x"] - 20) < 30 and abs(box["y"] - 130) < 30
+    assert near["where"].startswith("contains it: ") and "points" in near["where"]
+    assert set(near) >= NEAR_KEYS | {"points", "query_in_stored", "stored_in_query", "where"}
+    stored = cli.json("ingest", str(post))
+    [near] = stored[0]["near_duplicates"]
+    assert near["points"] >= 15 and near["stored_in_query"] is not None
+
+
+def test_ingest_later_leaves_features_to_reindex(cli: CLI, tmp_path: Path) -> None:
+    """Two photos side by side in one picture: no hash view meets either; the reindex
+    that computes the features finds both inside it."""
+    photos = [DATA / "skimage" / "coffee.png", DATA / "skimage" / "chelsea.png"]
+    collage = side_by_side(photos, tmp_path / "collage.png")
+    cli.json("ingest", "--later", *map(str, photos))
+    [added] = cli.json("ingest", "--later", str(collage))
+    assert added["near_duplicates"] == []  # nothing yet: features come with reindex
+    out = cli.json("reindex")
+    assert out["features"] == {"considered": 3, "computed": 3, "found_inside": 1, "errors": []}
+    assert cli.json("reindex")["features"]["considered"] == 0  # done, nothing to redo
+    [again] = cli.json("ingest", str(collage))  # known now: what it holds, besides itself
+    assert again["status"] == "exists"
+    near = again["near_duplicates"]
+    assert {n["evidence"] for n in near} == {"inside"}
+    assert {n["sha256"] for n in near} == {stored_sha(cli, p) for p in photos}
+    assert all(n["where"].startswith("contains it: ") and n["distance"] is None for n in near)
+
+
+def stored_sha(cli: CLI, path: Path) -> str:
+    [result] = cli.json("ingest", str(path))
+    return str(result["sha256"])
 
 
 def test_workspace_comes_from_the_environment_and_workbench_script_exists(

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
+from tests.composites import post_with
 from ui.compare_view import BLEND, DIFFERENCE, SIDE_BY_SIDE, CompareView, open_compare_view
 from workbench.views import MediaView
 from workbench.workspace import Workspace
@@ -154,3 +155,33 @@ def test_an_unknown_media_opens_nothing(
 ) -> None:
     jpg, _ = hoppers
     assert open_compare_view(workspace, jpg.id, "00000000-0000-0000-0000-000000000000") is None
+
+
+def test_a_photo_inside_a_post_is_boxed_with_the_points_that_agree(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path
+) -> None:
+    photo = ingest(workspace, NEARDUP.parent / "skimage" / "chelsea.png")
+    post = ingest(
+        workspace, post_with(NEARDUP.parent / "skimage" / "chelsea.png", tmp_path / "p.png")
+    )
+    view = open_compare(qtbot, workspace, post.id, photo.id)
+    assert view.points_box.isEnabled() and view.points_box.isChecked()
+    assert "points agree" in view.right_title.text()
+    # In the post (left, shown at its own size here), the photo was pasted at (20, 130).
+    box = view.left_view.box_item.rect()
+    assert view.left_view.box_item.isVisible() and abs(box.left() - 20) < 25
+    assert abs(box.top() - 130) < 25
+    # In the photo (right), the whole of it: the post holds all of it.
+    assert view.right_view.box_item.isVisible()
+    assert not view.left_view.points_item.path().isEmpty()
+    qtbot.keyClick(view, Qt.Key.Key_P)
+    assert not view.points_box.isChecked() and not view.left_view.box_item.isVisible()
+
+
+def test_two_different_pictures_get_no_marks(
+    qtbot: QtBot, workspace: Workspace, hoppers: tuple[MediaView, MediaView]
+) -> None:
+    other = ingest(workspace, NEARDUP / "peppers.png")
+    view = open_compare(qtbot, workspace, hoppers[0].id, other.id)
+    assert not view.points_box.isEnabled()
+    assert not view.left_view.box_item.isVisible() and not view.right_view.box_item.isVisible()

@@ -12,7 +12,7 @@ from PIL import Image
 
 from workbench.analysis import THUMB_SIDE, analyse_file, upright_picture
 from workbench.errors import AnalysisError
-from workbench.fingerprint import picture_hashes
+from workbench.matching.hashing import picture_hashes
 
 EXIF = Path(__file__).resolve().parents[1] / "data" / "exif"
 NEARDUP = Path(__file__).resolve().parents[1] / "data" / "neardup"

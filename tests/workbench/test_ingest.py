@@ -172,10 +172,10 @@ def test_an_unexpected_decoder_failure_is_one_files_error(
 
     real = ingest_module.analyse_file
 
-    def flaky(path: Path) -> object:
+    def flaky(path: Path, features: bool = False) -> object:
         if path.name == "hopper.gif":
             raise TypeError("decoder bug")
-        return real(path)
+        return real(path, features)
 
     monkeypatch.setattr(ingest_module, "analyse_file", flaky)
     results = workspace.media.ingest([DATA / "neardup" / "hopper.gif", HOPPER])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.matching import DEFAULT_MAX_DISTANCE
+from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.settings import (
     ANALYST,
     DUPLICATE_THRESHOLD,

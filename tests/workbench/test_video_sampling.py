@@ -26,7 +26,7 @@ from PIL import Image
 from workbench import video
 from workbench.analysis import analyse_file
 from workbench.errors import AnalysisError
-from workbench.fingerprint import picture_hashes
+from workbench.matching.hashing import picture_hashes
 from workbench.views import IngestStatus
 from workbench.workspace import Workspace
 

@@ -31,8 +31,8 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-MAX_DISTANCE = 10  # workbench.matching.DEFAULT_MAX_DISTANCE
-ALGORITHMS = ("phash", "dhash")  # workbench.matching.MATCH_ALGORITHMS
+MAX_DISTANCE = 10  # workbench.matching.index.DEFAULT_MAX_DISTANCE
+ALGORITHMS = ("phash", "dhash")  # workbench.matching.index.MATCH_ALGORITHMS
 CELLS = 1 << 22  # pairs compared at once: 32 MB of XORs
 
 _media = sa.table("media", sa.column("id", sa.Uuid()), sa.column("seen_before", sa.Boolean()))

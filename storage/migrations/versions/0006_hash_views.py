@@ -1,7 +1,7 @@
 """views of a picture in the hash index; low-information media
 
 ``media_hashes.view`` says which view of a picture a hash is of ("whole", "mirrored",
-"rotated_90", "cropped", "region"...; ``workbench.fingerprint``); every hash stored before
+"rotated_90", "cropped", "region"...; ``workbench.matching.hashing``); every hash stored before
 is of the whole picture. ``media.low_information`` marks pictures too flat to match
 (blank, dark, one colour, text only): they get no hashes. Media stored before keep their
 whole-picture hashes and are matched by those.

@@ -3,7 +3,7 @@
 Per hash algorithm, four parallel arrays: the 64-bit hash (``uint64``), the media's UUID as
 16 raw bytes, a time in milliseconds (``int32``; for a video frame, -1 for a picture) and
 which view of the picture was hashed (``uint8``, a code into ``VIEW_KINDS``: the whole
-picture, mirrored, turned, cropped, its content region; see ``workbench.fingerprint``):
+picture, mirrored, turned, cropped, its content region; see ``workbench.matching.hashing``):
 29 bytes a row and no Python object per row, so a million hashes take about 29 MB. A query
 is one vectorised XOR plus a popcount (``numpy.bitwise_count``) over the whole array: about a
 millisecond per million hashes, with no tree to balance. Rows grow in amortised chunks so
@@ -105,7 +105,7 @@ Lookup = tuple[str, int, str] | tuple[str, int, str, int | None]
 @dataclass(frozen=True, eq=False)
 class FramePairs:
     """A video looked up against a stored video: every pair of frames that met (within the
-    lookup's distance), as parallel arrays; ``workbench.video_match`` reads ranges in them."""
+    lookup's distance), as parallel arrays; ``workbench.matching.video`` reads ranges in them."""
 
     query_ms: npt.NDArray[np.int32]  # the query frame's time
     stored_ms: npt.NDArray[np.int32]  # the stored frame's time

@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+BENCH = Path(__file__).resolve().parents[3] / "bench"
 sys.path.insert(0, str(BENCH))
 
 import match_eval  # noqa: E402
 import transforms  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +82,32 @@ def test_tiny_end_to_end_run(hopper: Image.Image, peppers: Image.Image) -> None:
     text = "\n".join(lines)
     assert "| A | jpeg q30 | 100% | 100% | 1 |" in text
     assert "| B | mirror |" in text and "false matches per query" in text
+
+
+def test_the_shipped_rule_replays_and_is_left_one_kind_out(
+    hopper: Image.Image, peppers: Image.Image
+) -> None:
+    """The recording matcher answers as the shipped rule does, its records replay to the
+    same answers at the shipped threshold, and the leave-one-kind-out table is written."""
+    from workbench.matching import verify
+    from workbench.matching.evaluation import RecordingMatcher, SeenBeforeMatcher, replay
+
+    originals = [
+        match_eval.Original(name, name, name, "real", picture, picture)
+        for name, picture in (("hopper", hopper), ("peppers", peppers))
+    ]
+    halves = match_eval.split_families(originals)
+    kinds = {k: match_eval.KINDS[k] for k in ("crop 20% all sides", "post screenshot dark")}
+    recording, shipped = RecordingMatcher(), SeenBeforeMatcher()
+    for m in (recording, shipped):
+        m.index([(o.id, o.stored) for o in originals])
+    for o in originals:
+        for kind, fn in kinds.items():
+            copy = fn(o.source, match_eval.seeded(o.id, kind))
+            assert recording.query(copy) == shipped.query(copy)
+            assert replay(recording.records[-1], verify.MIN_POINTS) == shipped.query(copy)
+    lines = match_eval.evaluate(
+        RecordingMatcher(), "recording", originals, halves, [], kinds, sweep=False
+    )
+    text = "\n".join(lines)
+    assert "## Leave one kind out" in text and "| B | post screenshot dark |" in text

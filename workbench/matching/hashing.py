@@ -35,7 +35,7 @@ import numpy.typing as npt
 from PIL import Image
 from threadpoolctl import threadpool_limits
 
-from workbench.matching import QUERY_KINDS
+from workbench.matching.index import QUERY_KINDS
 
 # The views are hashed with small matrix products (32x160), dozens per picture, on the
 # ingest pool's threads: numpy's BLAS would hand each to a thread per core, and the
@@ -84,7 +84,7 @@ INK_SHARE = 0.01
 
 @dataclass(frozen=True)
 class View:
-    kind: str  # one of ``workbench.matching.VIEW_KINDS``
+    kind: str  # one of ``workbench.matching.index.VIEW_KINDS``
     #: the picture itself (the whole), or a view cut from its grey working copy
     picture: Image.Image | npt.NDArray[np.float64]
 
@@ -176,12 +176,18 @@ def content_box(picture: Image.Image) -> tuple[int, int, int, int] | None:
     """``(left, top, right, bottom)`` of what is left after peeling border-like lines off
     each edge, or None when nothing was peeled or too little is left."""
     width, height = picture.size
-    left, top, right, bottom = box = _peeled(np.asarray(picture.convert("RGB"), dtype=np.int16))
+    left, top, right, bottom = box = peeled_box(picture)
     if box == (0, 0, width, height):
         return None
     if right - left < MIN_REGION * width or bottom - top < MIN_REGION * height:
         return None
     return box
+
+
+def peeled_box(picture: Image.Image) -> tuple[int, int, int, int]:
+    """``(left, top, right, bottom)`` of what is left after peeling (the whole picture when
+    nothing peels off; a sliver or less when all of it is chrome, as a text-only post)."""
+    return _peeled(np.asarray(picture.convert("RGB"), dtype=np.int16))
 
 
 def _peeled(pixels: npt.NDArray[np.int16]) -> tuple[int, int, int, int]:
@@ -265,7 +271,7 @@ def stored_views(picture: Image.Image) -> list[View]:
     The whole picture is hashed at full size, as it always was; a picture with a content
     region (bars, a caption, a post's chrome around a photo) is "framed", and its region
     is hashed too. Two framed pictures meet on their whole only when nearly identical (see
-    ``workbench.matching.FRAMED_MAX_DISTANCE``): two screenshots of one post template
+    ``workbench.matching.index.FRAMED_MAX_DISTANCE``): two screenshots of one post template
     around different photos must not meet on their chrome.
 
     The other views are cut from the grey working copy as arrays (``array_hashes``).

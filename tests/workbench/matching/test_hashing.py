@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
 from workbench.analysis import analyse_file, upright_picture
-from workbench.fingerprint import (
+from workbench.matching.hashing import (
     array_hashes,
     content_box,
     low_information,
@@ -19,10 +19,10 @@ from workbench.fingerprint import (
     query_views,
     stored_views,
 )
-from workbench.matching import QUERY_KINDS, VIEW_KINDS
+from workbench.matching.index import QUERY_KINDS, VIEW_KINDS
 from workbench.workspace import Workspace
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 STORED = DATA / "neardup" / "peppers.png"  # 512 x 512
 PHOTOS = [DATA / "exif" / "Canon_40D.jpg", DATA / "neardup" / "hopper.jpg"]
 

@@ -17,11 +17,11 @@ import pytest
 
 from tests.cli.test_cli import CLI
 from tests.workbench.test_video_sampling import frame_at, make_video
-from workbench.video_match import find_overlaps
-from workbench.views import IngestStatus, NearDuplicate, Overlap
+from workbench.matching.video import Overlap, find_overlaps
+from workbench.views import IngestStatus, NearDuplicate
 from workbench.workspace import Workspace
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 LENGTH_S = 20
 CUTS_S = (4.0, 8.5, 13.0, 16.5)
 SLACK_MS = 1000  # the issue: ranges right within about a second

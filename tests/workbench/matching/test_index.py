@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from workbench.analysis import analyse_file
-from workbench.matching import (
+from workbench.matching.index import (
     DEFAULT_MAX_DISTANCE,
     NO_TIME,
     HashIndex,
@@ -20,7 +20,7 @@ from workbench.matching import (
     to_unsigned,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 NAMES: dict[str, str] = {}
 
 

@@ -33,10 +33,21 @@ that multiplies pairs (each of its query frames meets each of its stored frames)
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import numpy.typing as npt
 
-from workbench.views import Overlap
+
+@dataclasses.dataclass(frozen=True)
+class Overlap:
+    """A stretch of a new video that is in a stored one: ms from each video's start."""
+
+    start_ms: int  # in the new (query) video
+    end_ms: int
+    stored_start_ms: int  # the same stretch in the stored video
+    stored_end_ms: int
+
 
 #: Two pairs agree on an offset within this (the two videos' frames are sampled apart).
 OFFSET_TOLERANCE_MS = 1000

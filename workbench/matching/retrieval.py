@@ -1,0 +1,176 @@
+"""Candidates for local-feature verification without looking at every stored picture.
+
+A visual vocabulary (``vocabulary.npy``: ``WORDS`` RootSIFT centroids learnt offline by
+``bench/train_vocabulary.py`` from pictures the evaluation never uses) turns each
+picture's descriptors into a set of *visual words*. An inverted file keeps, per word, the
+stored pictures that have it, so a query touches only the pictures that share its words:
+each shared word adds its idf weight (rare words say more; Sivic and Zisserman's "Video
+Google", 2003), the sum is normalised by the stored picture's word count (to the power
+``LENGTH_POWER``: containment, not a cosine, since the query may hold the picture inside
+much else), and the best ``TOP`` go on to :func:`workbench.matching.verify.verify`. A
+picture inside a screenshot, a crop, a photo of a screen share most of their words with
+the original even where no hash view meets it.
+
+Memory: one ``int32`` key a posting, ``DISTINCT`` postings a picture at most; postings
+live in one array per word that grows in amortised chunks.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import threading
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.matching.local import Features, root_sift
+
+#: Candidates handed to verification per query.
+TOP = 16
+#: A picture's distinct words kept in the index (its most frequent first).
+DISTINCT = 256
+#: Words shared with the query below this are not a candidate.
+MIN_SHARED = 6
+#: Scores are divided by the stored picture's word count to this power.
+LENGTH_POWER = 0.75
+
+
+@functools.cache
+def vocabulary() -> npt.NDArray[np.float32]:
+    """The shipped centroids, ``(WORDS, 128)`` RootSIFT, float32."""
+    with resources.files("workbench.matching").joinpath("vocabulary.npy").open("rb") as f:
+        centroids = np.load(f).astype(np.float32)
+    return centroids
+
+
+def to_bytes(picture_words: npt.NDArray[np.int32]) -> bytes:
+    return picture_words.astype("<u2").tobytes()
+
+
+def from_bytes(data: bytes) -> npt.NDArray[np.int32]:
+    return np.frombuffer(data, "<u2").astype(np.int32)
+
+
+def words(features: Features, limit: int | None = DISTINCT) -> npt.NDArray[np.int32]:
+    """The picture's distinct visual words (at most ``limit``, the most frequent: a stored
+    picture keeps ``DISTINCT``; a query asks with all of its own)."""
+    if features.count == 0:
+        return np.zeros(0, np.int32)
+    centroids = vocabulary()
+    d = root_sift(features.descriptors)
+    # Nearest centroid by dot product: RootSIFT vectors have unit length, centroids nearly.
+    norms = np.einsum("ij,ij->i", centroids, centroids)
+    nearest = np.argmin(norms[None, :] - 2 * d @ centroids.T, axis=1)
+    found, counts = np.unique(nearest, return_counts=True)
+    order = np.argsort(-counts, kind="stable")[:limit]
+    return np.sort(found[order]).astype(np.int32)
+
+
+class WordIndex:
+    """The inverted file: stored pictures by visual word; thread-safe."""
+
+    def __init__(self) -> None:
+        n = len(vocabulary())
+        self._postings: list[npt.NDArray[np.int32]] = [np.zeros(0, np.int32)] * n
+        self._used = np.zeros(n, np.int64)
+        self._keys: dict[str, int] = {}
+        self._names: list[str | None] = []
+        self._lengths: list[int] = []
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._keys
+
+    def names(self) -> list[str]:
+        with self._lock:
+            return list(self._keys)
+
+    def nbytes(self) -> int:
+        return int(sum(p.nbytes for p in self._postings))
+
+    def add(self, name: str, picture_words: npt.NDArray[np.int32]) -> None:
+        """Index a stored picture by its words (``words``); again replaces."""
+        self.bulk_add([name], [picture_words])
+
+    def bulk_add(self, names: list[str], all_words: list[npt.NDArray[np.int32]]) -> None:
+        """Index many stored pictures at once (opening a workspace): one sort, no Python
+        loop over postings."""
+        if not names:
+            return
+        with self._lock:
+            for name in names:
+                if name in self._keys:
+                    self._remove(name)
+            first = len(self._names)
+            self._keys.update((name, first + i) for i, name in enumerate(names))
+            self._names.extend(names)
+            self._lengths.extend(len(w) for w in all_words)
+            counts = [len(w) for w in all_words]
+            keys = np.repeat(np.arange(first, first + len(names), dtype=np.int32), counts)
+            flat = np.concatenate(all_words).astype(np.int64) if keys.size else keys
+            if not flat.size:
+                return
+            order = np.argsort(flat, kind="stable")
+            flat, keys = flat[order], keys[order]
+            present, starts = np.unique(flat, return_index=True)
+            ends = np.append(starts[1:], len(flat))
+            for w, a, b in zip(present.tolist(), starts.tolist(), ends.tolist(), strict=True):
+                used, extra = int(self._used[w]), b - a
+                postings = self._postings[w]
+                if used + extra > len(postings):
+                    grown = np.empty(max(8, 2 * (used + extra)), np.int32)
+                    grown[:used] = postings[:used]
+                    self._postings[w] = postings = grown
+                postings[used : used + extra] = keys[a:b]
+                self._used[w] = used + extra
+
+    def remove(self, name: str) -> None:
+        with self._lock:
+            self._remove(name)
+
+    def _remove(self, name: str) -> None:
+        key = self._keys.pop(name, None)
+        if key is not None:  # its postings stay, pointing at a name that is gone
+            self._names[key] = None
+
+    def candidates(
+        self, query_words: npt.NDArray[np.int32], top: int = TOP, exclude: str | None = None
+    ) -> list[tuple[str, float]]:
+        """The stored pictures sharing the most (idf-weighted) words with the query, best
+        first: ``(name, score)``."""
+        with self._lock:
+            count = len(self._keys)
+            if count == 0 or len(query_words) == 0:
+                return []
+            lists, weights = [], []
+            for w in query_words.tolist():
+                used = int(self._used[w])
+                if used:
+                    lists.append(self._postings[w][:used])
+                    weights.append(np.full(used, math.log(1 + count / used), np.float32))
+            if not lists:
+                return []
+            keys = np.concatenate(lists)
+            names = list(self._names)
+            lengths = np.asarray(self._lengths, np.float32)
+        weighted = np.bincount(keys, weights=np.concatenate(weights), minlength=len(names))
+        shared = np.bincount(keys, minlength=len(names))
+        # Normalised by the stored picture's word count to the power LENGTH_POWER, not by
+        # the query's: a photo inside a big screenshot has a small share of its words (a
+        # cosine drowns it), while a full containment score lets small pictures with few
+        # words win by chance as the library grows (bench/bench_seen_before.py).
+        scores = weighted / np.maximum(lengths, 1) ** LENGTH_POWER
+        scores[shared < MIN_SHARED] = 0
+        best = np.argsort(-scores, kind="stable")[: top + 1]
+        out = []
+        for key in best.tolist():
+            name = names[key]
+            if scores[key] <= 0 or name is None or name == exclude:
+                continue
+            out.append((name, float(scores[key])))
+        return out[:top]
