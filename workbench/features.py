@@ -226,11 +226,11 @@ class FeatureService:
         Whether it was found only by local features, inside or around another."""
         if not data:
             return False
-        media = self._ws.media
-        near = media.confirmed_neighbours(str(media_id), local.from_bytes(data))
+        seen = self._ws.media.seen
+        near = seen.confirmed_neighbours(str(media_id), local.from_bytes(data))
         flags = {media_id: bool(near.met), **dict.fromkeys(near.met, True)}
         for other in near.refuted:
-            flags[other] = bool(media.confirmed_neighbours(str(other), self.kept(str(other))).met)
+            flags[other] = bool(seen.confirmed_neighbours(str(other), self.kept(str(other))).met)
         with self._ws.db.transaction() as session:
             for flag in (True, False):
                 ids = [m for m, f in flags.items() if f is flag]
