@@ -28,6 +28,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_index.py
+	$(BIN)/python bench/bench_seen_before.py
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_report.py
