@@ -37,12 +37,7 @@ class VariantMatcher:
                 continue
             key = str(uuid.uuid4())
             self._names[key] = stored_id
-            hashes = hashed_views(picture)
-            for algorithm in ("phash", "dhash"):
-                picked = [h for h in hashes if h[0] == algorithm]
-                self._index.add(
-                    key, algorithm, [h[1] for h in picked], views=[h[2] for h in picked]
-                )
+            self._index.add_views(key, hashed_views(picture))
 
     def query(self, picture: Image.Image) -> list[tuple[str, str]]:
         if low_information(picture):

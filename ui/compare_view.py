@@ -95,6 +95,8 @@ class ComparePictures:
     amplified: QImage  # the difference times AMPLIFY_GAIN
     #: Where the two pictures' local features agree (None: they do not, or a video).
     agreement: Agreement | None = None
+    #: How the right media met the left one, when the view had to look it up.
+    near: NearDuplicate | None = None
 
 
 def load_pictures(
@@ -103,10 +105,18 @@ def load_pictures(
     right: MediaView,
     right_t_ms: int | None = None,
     features: FeatureService | None = None,
+    find_near: bool = False,
 ) -> ComparePictures:
-    """Worker thread: both pictures upright and bounded (for a right video, its frame at
-    ``right_t_ms``), the right one's difference from the left one after scaling it to the
-    left one's size, and where their local features agree."""
+    """Worker thread: with ``find_near``, how the right media met the left one (its
+    distance, and for a video the time, unless given); both pictures upright and bounded
+    (for a right video, its frame at ``right_t_ms``), the right one's difference from the
+    left one after scaling it to the left one's size, and where their local features
+    agree."""
+    near = None
+    if find_near:
+        near = next((d for d in media.near_duplicates(left.id) if d.media_id == right.id), None)
+        if right_t_ms is None and near is not None and right.kind == "video":
+            right_t_ms = near.t_ms
     first = media_picture(media, left, COMPARE_SIDE)
     second = media_picture(media, right, COMPARE_SIDE, right_t_ms)
     difference = difference_picture(first, second)
@@ -118,6 +128,7 @@ def load_pictures(
         mean_level(difference),
         to_qimage(amplify(difference, AMPLIFY_GAIN)),
         features.agreement(left.id, right.id) if pictures and features else None,
+        near,
     )
 
 
@@ -161,12 +172,8 @@ class CompareView(QDialog):
         self.left = workspace.media.get(left_media_id)
         self.right = workspace.media.get(right_media_id)
         video = self.right.kind == "video"
-        if distance is None or (video and right_t_ms is None):
-            near = self._near()
-            if distance is None and near is not None:
-                distance = near.distance
-            if right_t_ms is None and near is not None:
-                right_t_ms = near.t_ms
+        #: How they met is looked up with the pictures, off the UI thread, when not given.
+        self._find_near = distance is None or (video and right_t_ms is None)
         self.distance = distance
         #: Where in the right video the left picture was found: that frame is shown.
         self.right_t_ms = right_t_ms if video else None
@@ -186,12 +193,8 @@ class CompareView(QDialog):
             view.view_changed.connect(functools.partial(self._follow, view))
 
         self.left_title = _title(QLabel(), self._describe(self.left, "left", None))
-        self.right_title = _title(QLabel(), self._describe(self.right, "right", self.distance))
-        if self.right_t_ms is not None:
-            self.right_title.setToolTip(
-                f"The frame at {precise_video_time(self.right_t_ms)} of this video, where "
-                "the left picture was found"
-            )
+        self.right_title = _title(QLabel(), "")
+        self._title_right()
         self.blend_title = _title(QLabel(), "")
         self.difference_title = _title(QLabel(), "")
         sides = QSplitter(Qt.Orientation.Horizontal)
@@ -216,16 +219,22 @@ class CompareView(QDialog):
 
     # -- building ------------------------------------------------------------------------
 
-    def _near(self) -> NearDuplicate | None:
-        near = self._ws.media.near_duplicates(self.left.id)
-        return next((d for d in near if d.media_id == self.right.id), None)
+    def _title_right(self) -> None:
+        self.right_title.setText(self._describe(self.right, "right", self.distance))
+        if self.right_t_ms is not None:
+            self.right_title.setToolTip(
+                f"The frame at {precise_video_time(self.right_t_ms)} of this video, where "
+                "the left picture was found"
+            )
 
     def _describe(self, media: MediaView, side: str, distance: int | None) -> str:
         parts = [f"<b>{escape(media.original_name)}</b>"]
         at = self.right_t_ms if side == "right" else None
         if media.kind == "video" and at is not None:  # which video, and when: first
             parts.append(f"<b>video at {video_time(at)}</b>")
-        if side == "right":
+        if side == "right" and distance is None and self._find_near and not self.is_loaded:
+            parts.append("looking up how they met…")
+        elif side == "right":
             parts.append(f"distance {distance}" if distance is not None else "not a near duplicate")
         parts.append(f"first seen {escape(format_time(media.acquired_at))}")
         if media.width and media.height:
@@ -396,8 +405,10 @@ class CompareView(QDialog):
         for view in self.views:
             view.show_message("Loading…")
         media, left, right, at = self._ws.media, self.left, self.right, self.right_t_ms
-        features = self._ws.features
-        self._runner.run_task(lambda: load_pictures(media, left, right, at, features), self._loaded)
+        features, find = self._ws.features, self._find_near
+        self._runner.run_task(
+            lambda: load_pictures(media, left, right, at, features, find), self._loaded
+        )
 
     def _loaded(self, *, result: object = None, error: BaseException | None = None) -> None:
         if error is not None or not isinstance(result, ComparePictures):
@@ -407,6 +418,12 @@ class CompareView(QDialog):
             self.pictures_loaded.emit()
             return
         self.pictures = result
+        if result.near is not None:
+            if self.distance is None:
+                self.distance = result.near.distance
+            if self.right.kind == "video" and self.right_t_ms is None:
+                self.right_t_ms = result.near.t_ms
+        self._title_right()
         size = result.left.size()
         self._syncing = True  # each set_picture fits its view; no view leads yet
         try:

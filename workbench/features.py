@@ -13,19 +13,22 @@ first, one transaction each (a kill loses at most the picture in hand, and the n
 goes on from there), and looks each new picture up as it goes, so a photo found inside
 a stored screenshot is flagged "seen before" a moment after it was dropped. A command-line
 ingest computes them at once (``ingest(local_features=True)``). Until a stored picture has
-its row, a hit on it is confirmed from its original, decoded on demand.
+its row, a lookup (``match``, the seen-before list) confirms a hit on it from its original,
+decoded on demand; an ingest lets the hit stand on its hashes, and the pass rechecks it
+(``SeenBeforeService.recheck``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from PIL import Image
-from sqlalchemy import delete, exists, insert, select, update
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import delete, exists, insert, select
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
 from storage.schema import Media, MediaFeatures
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
     from workbench.workspace import Workspace
 
 Progress = Callable[[int, int], None]
+Words = npt.NDArray[np.int32] | None  # a picture's visual words (None: not indexed)
 ShouldCancel = Callable[[], bool]
 
 
@@ -61,13 +65,27 @@ class FeatureService:
         self.words = retrieval.WordIndex()
 
     def load(self, chunk: int = 20_000) -> None:
-        """Fill the word index from the database (words only, never the features)."""
-        query = select(MediaFeatures.media_id, MediaFeatures.words).where(
-            MediaFeatures.version == local.FORMAT, MediaFeatures.points >= local.MIN_JUDGED
+        """Teach the word index the words it lacks (words only, never the features): all
+        of them when the workspace opens; before each pass, those another workstation's
+        pass computed meanwhile (a team on one server)."""
+        usable = (MediaFeatures.version == local.FORMAT) & (
+            MediaFeatures.points >= local.MIN_JUDGED
         )
+        query = select(MediaFeatures.media_id, MediaFeatures.words).where(usable)
         with self._ws.db.read() as session:
-            rows = session.execute(query.execution_options(yield_per=chunk))
-            for part in rows.partitions():
+            if len(self.words):  # only the missing ones: their ids first, then their words
+                known = set(self.words.names())
+                ids = session.scalars(select(MediaFeatures.media_id).where(usable)).all()
+                missing = [i for i in ids if str(i) not in known]
+                parts: Iterable[Sequence[Row[uuid.UUID, bytes]]] = [
+                    session.execute(
+                        query.where(MediaFeatures.media_id.in_(missing[at : at + chunk]))
+                    ).all()
+                    for at in range(0, len(missing), chunk)
+                ]
+            else:
+                parts = session.execute(query.execution_options(yield_per=chunk)).partitions()
+            for part in parts:
                 self.words.bulk_add(
                     [str(media_id) for media_id, _ in part],
                     [retrieval.from_bytes(data) for _, data in part],
@@ -77,19 +95,20 @@ class FeatureService:
 
     def kept(self, media_id: str) -> Features | None:
         """A stored picture's features as kept (None until the pass has computed them)."""
-        with self._ws.db.read() as session:
-            row = session.get(MediaFeatures, uuid.UUID(media_id))
-            if row is not None and row.version == local.FORMAT and row.points:
-                return local.from_bytes(row.data)
-        return None
+        return self._features(media_id, from_original=False)
 
     def stored(self, media_id: str) -> Features | None:
         """A stored picture's features: its row, else computed from its original (not
         kept: the background pass keeps them); None for a video or an unreadable file."""
+        return self._features(media_id, from_original=True)
+
+    def _features(self, media_id: str, from_original: bool) -> Features | None:
         with self._ws.db.read() as session:
             row = session.get(MediaFeatures, uuid.UUID(media_id))
             if row is not None and row.version == local.FORMAT:
                 return local.from_bytes(row.data) if row.points else None
+            if not from_original:
+                return None
             media = session.get(Media, uuid.UUID(media_id))
             if media is None or media.kind != "image":
                 return None
@@ -121,27 +140,27 @@ class FeatureService:
 
     # -- keeping them --------------------------------------------------------------------
 
-    def insert(self, session: Session, media_id: uuid.UUID, data: bytes | None) -> None:
+    def insert(self, session: Session, media_id: uuid.UUID, data: bytes | None) -> Words:
         """A new picture's row (in the ingest's transaction): its strongest
         ``local.MAX_POINTS`` of ``data`` (compact features), or an empty row when they
-        could not be computed (None)."""
+        could not be computed (None). Returns its words for :meth:`index`, if any."""
         features = local.from_bytes(data).strongest() if data else None
+        words = retrieval.words(features) if features is not None else None
         session.execute(
             insert(MediaFeatures).values(
                 media_id=media_id,
                 version=local.FORMAT,
                 points=features.count if features else 0,
                 data=local.to_bytes(features) if features else b"",
-                words=retrieval.to_bytes(retrieval.words(features)) if features else b"",
+                words=retrieval.to_bytes(words) if words is not None else b"",
             )
         )
+        return words if local.judged(features) else None
 
-    def index(self, media_id: uuid.UUID, data: bytes | None) -> None:
+    def index(self, media_id: uuid.UUID, words: Words) -> None:
         """Teach the word index a stored picture (once its row has committed)."""
-        if data:
-            features = local.from_bytes(data).strongest()
-            if local.judged(features):
-                self.words.add(str(media_id), retrieval.words(features))
+        if words is not None:
+            self.words.add(str(media_id), words)
 
     def pending(self) -> list[tuple[uuid.UUID, str, int | None, int | None]]:
         """(media id, sha256, width, height) of the pictures without today's features."""
@@ -160,7 +179,7 @@ class FeatureService:
         self, progress: Progress | None = None, should_cancel: ShouldCancel | None = None
     ) -> FeaturePassResult:
         """Compute the features of every picture that lacks them (module docstring)."""
-        self._catch_up()
+        self.load()
         todo = self.pending()
         computed, found, errors = 0, 0, list[tuple[str, str]]()
         for n, (media_id, sha256, width, height) in enumerate(todo, 1):
@@ -173,35 +192,13 @@ class FeatureService:
                 data = local.to_bytes(local.extract(picture, size=size), limit=None)
             except (AnalysisError, OSError) as exc:
                 errors.append((sha256, str(exc)))
-                picture = None
             if self._keep(media_id, data):
                 computed += data is not None
-                if picture is not None and self._look_up(media_id, data):
+                if data is not None and self._ws.media.seen.recheck(media_id, data):
                     found += 1
             if progress is not None:
                 progress(n, len(todo))
         return FeaturePassResult(len(todo), computed, found, tuple(errors))
-
-    def _catch_up(self, chunk: int = 5000) -> None:
-        """Words of pictures whose features another workstation's pass computed since this
-        workspace was opened (a team on one server): into the word index."""
-        known = set(self.words.names())
-        usable = (MediaFeatures.version == local.FORMAT) & (
-            MediaFeatures.points >= local.MIN_JUDGED
-        )
-        with self._ws.db.read() as session:
-            ids = session.scalars(select(MediaFeatures.media_id).where(usable)).all()
-            missing = [i for i in ids if str(i) not in known]
-            for start in range(0, len(missing), chunk):
-                part = missing[start : start + chunk]
-                rows = session.execute(
-                    select(MediaFeatures.media_id, MediaFeatures.words).where(
-                        MediaFeatures.media_id.in_(part)
-                    )
-                ).all()
-                self.words.bulk_add(
-                    [str(i) for i, _ in rows], [retrieval.from_bytes(w) for _, w in rows]
-                )
 
     def _keep(self, media_id: uuid.UUID, data: bytes | None) -> bool:
         """Replace the picture's row; False when the picture was removed meanwhile. When
@@ -211,41 +208,9 @@ class FeatureService:
                 if session.get(Media, media_id) is None:
                     return False
                 session.execute(delete(MediaFeatures).where(MediaFeatures.media_id == media_id))
-                self.insert(session, media_id, data)
+                words = self.insert(session, media_id, data)
         except IntegrityError:
             return False
         self.words.remove(str(media_id))
-        self.index(media_id, data)
+        self.index(media_id, words)
         return True
-
-    def _look_up(self, media_id: uuid.UUID, data: bytes | None) -> bool:
-        """A picture with new features, looked up as the seen-before rule does, now that
-        they can confirm its hash hits: its flag set afresh and the pictures it meets
-        flagged; a hash hit they refuted has its own flag set afresh too (by its own
-        features when kept, else it stands on its hashes until the pass reaches it).
-        Whether it was found only by local features, inside or around another."""
-        if not data:
-            return False
-        seen = self._ws.media.seen
-        near = seen.confirmed_neighbours(str(media_id), local.from_bytes(data))
-        flags = {media_id: bool(near.met), **dict.fromkeys(near.met, True)}
-        for other in near.refuted:
-            flags[other] = bool(seen.confirmed_neighbours(str(other), self.kept(str(other))).met)
-        with self._ws.db.transaction() as session:
-            for flag in (True, False):
-                ids = [m for m, f in flags.items() if f is flag]
-                if ids:
-                    session.execute(update(Media).where(Media.id.in_(ids)).values(seen_before=flag))
-        return near.inside
-
-
-def decoder(path: Path) -> Callable[[], Image.Image | None]:
-    """A picture file decoded on first use (as analysis decodes it), None if it cannot be."""
-
-    def load() -> Image.Image | None:
-        try:
-            return analysis.upright_picture(path)
-        except (AnalysisError, OSError):
-            return None
-
-    return load

@@ -261,6 +261,7 @@ class MediaService:
             # tmp/ until then, so that a crash in between leaves no orphan after next open.
             _, newly_written = ws.store.commit(staged, analysis.sha256, until_settled=True)
         media_id = uuid.uuid4()
+        words = None  # the picture's visual words, when its features are stored now
         try:
             with ws.db.transaction() as session:
                 media = self._media_row(media_id, analysis)
@@ -269,7 +270,7 @@ class MediaService:
                 session.flush()
                 insert_hashes(session, media_id, analysis)
                 if analysis.features is not None:
-                    ws.features.insert(session, media_id, analysis.features)
+                    words = ws.features.insert(session, media_id, analysis.features)
                 changes = {
                     "sha256": (None, analysis.sha256),
                     "original_name": (None, media.original_name),
@@ -301,7 +302,7 @@ class MediaService:
             if staged is not None:
                 ws.store.settle(staged)
         index_hashes(ws.index, media_id, analysis)
-        ws.features.index(media_id, analysis.features)
+        ws.features.index(media_id, words)
         return IngestResult(
             str(analysis.path), IngestStatus.ADDED, media=view, near_duplicates=near
         )

@@ -18,17 +18,18 @@ local features where they are kept (``confirmed_neighbours``); a deletion asks
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PIL import Image
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.schema import Claim, ClaimMedia, Media, MediaHash
-from workbench.analysis import Analysis
-from workbench.errors import NotFoundError
-from workbench.features import decoder
+from workbench.analysis import Analysis, upright_picture
+from workbench.errors import AnalysisError, NotFoundError
 from workbench.matching import local
 from workbench.matching.confirm import Confirmed, QueryFeatures, summary
 from workbench.matching.index import DEFAULT_MAX_DISTANCE, QUERY_KINDS, Hit, Lookup, to_unsigned
@@ -67,10 +68,7 @@ class SeenBeforeService:
         if kind != "image":
             return self.describe([unconfirmed(h) for h in hits], None)
         query = QueryFeatures(None, self._ws.features.stored(media_id), size=size)
-        found = self._ws.features.confirm(hits, query)
-        if not found:
-            found = self._ws.features.inside(query, skip={media_id})
-        return self.describe(found, size)
+        return self.describe(self._answer(hits, query, {media_id}, from_originals=True), size)
 
     def confirmed_neighbours(self, media_id: str, features: Features | None) -> Neighbours:
         """What stored picture ``media_id`` meets by the seen-before rule: hash views at
@@ -80,14 +78,27 @@ class SeenBeforeService:
         with self._ws.db.read() as session:
             hashes = _stored_hashes(session, [key]).get(key, [])
         hits = self._ws.index.nearest(hashes, DEFAULT_MAX_DISTANCE, exclude=media_id)
-        query = QueryFeatures(None, features)
-        found = self._ws.features.confirm(hits, query, from_originals=False)
-        inside = not found
-        if inside:
-            found = self._ws.features.inside(query, skip={media_id})
+        found = self._answer(hits, QueryFeatures(None, features), {media_id}, False)
         met = frozenset(uuid.UUID(c.media_id) for c in found)
         refuted = frozenset(uuid.UUID(h.media_id) for h in hits) - met
-        return Neighbours(met, refuted, inside and bool(met))
+        return Neighbours(met, refuted, any(c.hit is None for c in found))
+
+    def recheck(self, media_id: uuid.UUID, data: bytes) -> bool:
+        """A stored picture that has just got its features (``data``, the pass), looked up
+        again now that they can confirm its hash hits: its flag set afresh and the pictures
+        it meets flagged; a hash hit they refuted has its own flag set afresh too (by its
+        own features when kept, else it stands on its hashes until the pass reaches it).
+        Whether it was found only by local features, inside or around another."""
+        near = self.confirmed_neighbours(str(media_id), local.from_bytes(data))
+        seen, unseen = set(near.met), set[uuid.UUID]()
+        (seen if near.met else unseen).add(media_id)
+        for other in near.refuted:
+            kept = self._ws.features.kept(str(other))
+            meets = self.confirmed_neighbours(str(other), kept).met
+            (seen if meets else unseen).add(other)
+        with self._ws.db.transaction() as session:
+            _write_flags(session, seen, unseen)
+        return near.inside
 
     def seen_before_neighbours(
         self, session: Session, media_ids: Iterable[uuid.UUID]
@@ -114,9 +125,7 @@ class SeenBeforeService:
         candidates = set().union(*near.values())
         stored = set(session.scalars(select(Media.id).where(Media.id.in_(candidates))))
         seen = {media_id for media_id, hits in near.items() if hits & stored}
-        for flag, ids in ((True, seen), (False, media_ids - seen)):
-            if ids:
-                session.execute(update(Media).where(Media.id.in_(ids)).values(seen_before=flag))
+        _write_flags(session, seen, media_ids - seen)
 
     def _within_rule(
         self,
@@ -153,9 +162,23 @@ class SeenBeforeService:
         An ``ingest`` confirms only against features already kept (``FeatureService``)."""
         if analysis.kind != "image":
             return [unconfirmed(h) for h in hits]
-        found = self._ws.features.confirm(hits, query, from_originals=not ingest)
-        if not found and analysis.features is not None:
-            found = self._ws.features.inside(query, skip={exclude} if exclude else set())
+        skip = {exclude} if exclude else set()
+        return self._answer(hits, query, skip, not ingest, inside=analysis.features is not None)
+
+    def _answer(
+        self,
+        hits: list[Hit],
+        query: QueryFeatures,
+        skip: set[str],
+        from_originals: bool,
+        inside: bool = True,
+    ) -> list[Confirmed]:
+        """The rule (``matching.confirm``): the hash hits local features confirm (with
+        ``from_originals``, those of stored pictures the pass has not reached decoded
+        for it); when none stands, and ``inside``, the pictures found inside or around."""
+        found = self._ws.features.confirm(hits, query, from_originals)
+        if not found and inside:
+            found = self._ws.features.inside(query, skip)
         return found
 
     def limit(self, max_distance: int | None) -> int:
@@ -211,6 +234,24 @@ class SeenBeforeService:
                 )
             )
         return tuple(out)
+
+
+def _write_flags(session: Session, seen: set[uuid.UUID], unseen: set[uuid.UUID]) -> None:
+    for flag, ids in ((True, seen), (False, unseen)):
+        if ids:
+            session.execute(update(Media).where(Media.id.in_(ids)).values(seen_before=flag))
+
+
+def decoder(path: Path) -> Callable[[], Image.Image | None]:
+    """A picture file decoded on first use (as analysis decodes it), None if it cannot be."""
+
+    def load() -> Image.Image | None:
+        try:
+            return upright_picture(path)
+        except (AnalysisError, OSError):
+            return None
+
+    return load
 
 
 def query_features(analysis: Analysis) -> QueryFeatures:

@@ -44,12 +44,7 @@ class SeenBeforeMatcher:
                 self.flagged += 1
                 continue
             if not flat:
-                hashes = hashed_views(picture)
-                for algorithm in ("phash", "dhash"):
-                    picked = [h for h in hashes if h[0] == algorithm]
-                    self._index.add(
-                        key, algorithm, [h[1] for h in picked], views=[h[2] for h in picked]
-                    )
+                self._index.add_views(key, hashed_views(picture))
             self._features[key] = features
             self._words.add(key, retrieval.words(features))
 
@@ -140,10 +135,3 @@ def replay(record: list[Candidate], min_points: int) -> list[tuple[str, str]]:
     if not kept:
         kept = [c for c in record if not c.hashed and c.points >= min_points]
     return [(c.stored_id, c.evidence) for c in kept]
-
-
-class HashOnlyMatcher(SeenBeforeMatcher):
-    """The same hash views with every hit confirmed, but no search inside (ablation)."""
-
-    def __init__(self, threshold: int = DEFAULT_MAX_DISTANCE) -> None:
-        super().__init__(threshold, inside=False)

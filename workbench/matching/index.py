@@ -259,6 +259,15 @@ class HashIndex:
                 view_codes(view_list),
             )
 
+    def add_views(self, media_id: str | uuid.UUID, hashes: Iterable[tuple[str, int, str]]) -> None:
+        """Add a still picture's hashed views, ``(algorithm, value, view)`` as
+        ``hashing.hashed_views`` gives them, every algorithm at once."""
+        by_algorithm: dict[str, list[tuple[int, str]]] = {}
+        for algorithm, value, view in hashes:
+            by_algorithm.setdefault(algorithm, []).append((value, view))
+        for algorithm, rows in by_algorithm.items():
+            self.add(media_id, algorithm, [v for v, _ in rows], views=[w for _, w in rows])
+
     def bulk_load(self, algorithm: str, ids: Any, values: Any, times: Any, views: Any = 0) -> None:
         """Load many rows at once (workspace open): ``ids`` from :func:`id_array`, unsigned
         ``values``, ``times`` (``NO_TIME`` for a still picture) and ``views`` (codes from

@@ -57,7 +57,7 @@ MIN_JUDGED = 25
 #: A point sits on a flat background when this share of the window around it is the
 #: background level exactly (``_on_flat``).
 FLAT_SHARE = 0.5
-#: A picture all chrome is at least this much one grey level (``_one_level``) ...
+#: A picture all chrome is at least this much one grey level (``_background``) ...
 CHROME_FLAT = 0.75
 #: ... and its points are "in rows" (text): this share of the horizontal bands between
 #: its highest and lowest points hold none (the gaps between lines). ``ROW_POINTS``
@@ -159,25 +159,33 @@ def extract(
         points = np.array([keypoints[i].pt for i in order], np.float32).reshape(-1, 2)
         radii = np.array([keypoints[i].size for i in order], np.float32)
         descriptors = np.clip(np.rint(found[order]), 0, 255).astype(np.uint8)
-    if maybe_chrome and in_rows(points) and _one_level(plain) >= CHROME_FLAT:
+    background = _background(plain)
+    if maybe_chrome and in_rows(points) and background.mean() >= CHROME_FLAT:
         points, descriptors, radii = points[:0], descriptors[:0], radii[:0]  # chrome, text
     own_width, own_height = size or picture.size
-    flat = _on_flat(plain, points, radii)
+    flat = _on_flat(background, points, radii)
     return Features(own_width, own_height, width, height, points, descriptors, flat)
 
 
+def _background(grey: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    """The pixels within one level of the median: a screenshot's flat background is one
+    level, a photo's sky or a night's dark has grain and noise."""
+    return np.asarray(np.abs(grey.astype(np.int16) - int(np.median(grey))) <= 1, np.bool_)
+
+
 def _on_flat(
-    grey: npt.NDArray[np.uint8], points: npt.NDArray[np.float32], sizes: npt.NDArray[np.float32]
+    background: npt.NDArray[np.bool_],
+    points: npt.NDArray[np.float32],
+    sizes: npt.NDArray[np.float32],
 ) -> npt.NDArray[np.bool_]:
     """Per point, whether at least ``FLAT_SHARE`` of the window around it (as wide as the
-    keypoint) is the picture's background level exactly (within one level of the
-    median): a point on a screenshot's chrome (an icon, a glyph, a button) or on a bar's
-    edge; a photo's texture, its sky's grain, a night's noise are not one level."""
+    keypoint) is ``background``: a point on a screenshot's chrome (an icon, a glyph, a
+    button) or on a bar's edge; a photo's texture, its sky's grain, a night's noise are
+    not one level."""
     if len(points) == 0:
         return np.zeros(0, np.bool_)
-    background = np.abs(grey.astype(np.int16) - int(np.median(grey))) <= 1
     summed = cv2.integral(background.astype(np.uint8))
-    height, width = grey.shape
+    height, width = background.shape
     r = np.maximum(np.rint(sizes), 4).astype(np.int64)
     x, y = np.rint(points[:, 0]).astype(np.int64), np.rint(points[:, 1]).astype(np.int64)
     x0, x1 = np.clip(x - r, 0, width), np.clip(x + r + 1, 0, width)
@@ -197,12 +205,6 @@ def in_rows(points: npt.NDArray[np.float32]) -> bool:
     top, bottom = float(points[:, 1].min()), float(points[:, 1].max())
     bands = np.histogram(points[:, 1], bins=n_bands, range=(top, bottom + 1e-3))[0]
     return bool((bands == 0).mean() >= ROWS_EMPTY)
-
-
-def _one_level(grey: npt.NDArray[np.uint8]) -> float:
-    """The share of pixels within one level of the median: a screenshot's flat background
-    is one level, a photo's sky or a night's dark has grain and noise."""
-    return float((np.abs(grey.astype(np.int16) - int(np.median(grey))) <= 1).mean())
 
 
 def _content(
