@@ -120,6 +120,8 @@ class Claim(Base):
         ForeignKey("cases.id", ondelete="SET NULL"), index=True
     )
     text: Mapped[str] = mapped_column(Text)
+    #: A short summary, what a published review names the claim by (0010).
+    summary: Mapped[str] = mapped_column(String(200), default="", server_default="")
     original_text: Mapped[str] = mapped_column(Text, default="")
     original_language: Mapped[str] = mapped_column(String(16), default="")
     translation: Mapped[str] = mapped_column(Text, default="")

@@ -217,6 +217,11 @@ class ClaimEditor(QDialog):
     def _build(self) -> None:
         self.setWindowTitle("Edit claim" if self._claim else "New claim")
         self.text_edit = _text_box("Claim", 3, "What is claimed, in one or two sentences")
+        self.summary_edit = _line("Summary", "A short line a published review names it by")
+        self.summary_edit.setMaxLength(200)
+        self.summary_edit.setToolTip(
+            "Under 75 characters reads best; left empty, a review cuts the claim at a word"
+        )
         self.language_edit = _line("Original language", "ar")
         self.language_edit.setMaximumWidth(80)
         self.original_edit = _text_box("Original text", 4, "As posted, in its own language")
@@ -224,6 +229,7 @@ class ClaimEditor(QDialog):
         self.notes_edit = _text_box("Notes", 4)
         texts = QFormLayout()
         texts.addRow("&Claim", self.text_edit)
+        texts.addRow("Su&mmary", self.summary_edit)
         texts.addRow("Original &language", self.language_edit)
         texts.addRow("&Original text", self.original_edit)
         texts.addRow("&Translation", self.translation_edit)
@@ -316,6 +322,7 @@ class ClaimEditor(QDialog):
         self.source_combo.currentIndexChanged.connect(self._source_chosen)
         self._widgets: dict[str, QWidget] = {
             "text": self.text_edit,
+            "summary": self.summary_edit,
             "original_language": self.language_edit,
             "original_text": self.original_edit,
             "translation": self.translation_edit,
@@ -394,6 +401,7 @@ class ClaimEditor(QDialog):
             self.observed.set_local(datetime.now().replace(second=0), local_offset)
         else:
             self.text_edit.setPlainText(c.text)
+            self.summary_edit.setText(c.summary)
             self.language_edit.setText(c.original_language)
             self.original_edit.setPlainText(c.original_text)
             self.translation_edit.setPlainText(c.translation)
@@ -466,6 +474,7 @@ class ClaimEditor(QDialog):
         source = self.source_combo.currentData()
         return {
             "text": self.text_edit.toPlainText(),
+            "summary": self.summary_edit.text(),
             "original_language": self.language_edit.text(),
             "original_text": self.original_edit.toPlainText(),
             "translation": self.translation_edit.toPlainText(),

@@ -44,6 +44,7 @@ from ui.tasks import CancellableJob, TaskRunner
 from workbench import exchange
 from workbench.errors import Cancelled
 from workbench.exchange import EXPORT_FORMATS, SUFFIXES, ExportDone
+from workbench.formats import Publication
 from workbench.scope import ExportScope, select_claim_ids
 from workbench.search import ClaimQuery, Facets
 from workbench.workspace import Workspace
@@ -53,6 +54,7 @@ FORMAT_LABELS = {
     "pdf": "PDF report",
     "html": "HTML page",
     "csv": "CSV spreadsheet",
+    "xlsx": "Excel workbook (XLSX: Excel and LibreOffice)",
     "json": "JSON (workbench export)",
     "claimreview": "ClaimReview JSON-LD (verdicts only)",
     "bag": "Case bundle (BagIt zip, with originals)",
@@ -61,6 +63,7 @@ FILE_FILTERS = {
     "pdf": "PDF report (*.pdf)",
     "html": "HTML page (*.html *.htm)",
     "csv": "CSV (*.csv)",
+    "xlsx": "Excel workbook (*.xlsx)",
     "json": "JSON (*.json)",
     "claimreview": "JSON-LD (*.jsonld *.json)",
     "bag": "Zip archive (*.zip)",
@@ -102,9 +105,11 @@ class ExportJob(CancellableJob):
         scope: ExportScope,
         out: Path,
         parent: QObject | None = None,
+        publication: Publication | None = None,
     ) -> None:
         super().__init__(parent)
         self.fmt, self.scope, self.out = fmt, scope, out
+        self.publication = publication
         self._ws = workspace
 
     def work(self) -> ExportDone:  # on a pool thread: no widgets here
@@ -116,6 +121,7 @@ class ExportJob(CancellableJob):
             self.out,
             progress=self.progressed.emit,
             should_cancel=self.should_cancel,
+            publication=self.publication,
         )
 
 
@@ -134,12 +140,15 @@ class ExportDialog(QDialog):
         query: ClaimQuery | None = None,
         selected: tuple[str, str] | None = None,
         parent: QWidget | None = None,
+        publication: Publication | None = None,
     ) -> None:
         """``query``: the table's filters, ticked already; ``selected``: (claim id, text)
-        of the selected claim, offered as "only the selected claim"."""
+        of the selected claim, offered as "only the selected claim"; ``publication``:
+        where the desk publishes its reviews (Settings), for ClaimReview."""
         super().__init__(parent)
         self.setWindowTitle("Export claims")
         self._ws = workspace
+        self._publication = publication
         self._runner = runner
         self._job: ExportJob | None = None
         self._selected_id = selected[0] if selected else None
@@ -460,7 +469,7 @@ class ExportDialog(QDialog):
     def _run(self, out: Path) -> None:
         if self._job is not None:
             return
-        job = ExportJob(self._ws, self.chosen_format(), self.scope(), out, self)
+        job = ExportJob(self._ws, self.chosen_format(), self.scope(), out, self, self._publication)
         job.progressed.connect(self._advance, Qt.ConnectionType.QueuedConnection)
         self._job = job
         self._set_running(True)
@@ -524,7 +533,11 @@ def describe(done: ExportDone) -> str:
     claims = f"{done.claims} claim{'s' if done.claims != 1 else ''}"
     if done.format in ("bag", "pdf", "html") and done.originals:
         claims += f" and {done.originals} original{'s' if done.originals != 1 else ''}"
-    return f"Exported {claims} to {done.path}"
+    text = f"Exported {claims} to {done.path}"
+    if done.left_out:
+        reasons = sorted({o.reason for o in done.left_out})
+        text += f"; {len(done.left_out)} left out ({'; '.join(reasons)})"
+    return text + "".join(f". Note: {w}" for w in done.warnings)
 
 
 def _midnight(edit: QDateEdit, days: int = 0) -> datetime:

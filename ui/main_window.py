@@ -64,8 +64,9 @@ from ui.window_state import restore_window_state, save_window_state
 from workbench.changes import ChangeFeed, Changes
 from workbench.errors import WorkbenchError
 from workbench.features import FeaturePassResult
+from workbench.formats import Publication
 from workbench.search import ClaimSearch
-from workbench.settings import Settings
+from workbench.settings import REVIEW_LANGUAGE, REVIEW_URL, Settings
 from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
@@ -901,6 +902,7 @@ class MainWindow(QMainWindow):
             query=self.filter_bar.query(),
             selected=selected,
             parent=self,
+            publication=Publication(self._settings[REVIEW_URL], self._settings[REVIEW_LANGUAGE]),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished_export.connect(self.statusBar().showMessage)

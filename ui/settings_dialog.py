@@ -41,6 +41,8 @@ from workbench.settings import (
     ANALYST,
     DUPLICATE_THRESHOLD,
     MAX_DISTANCE_LIMIT,
+    REVIEW_LANGUAGE,
+    REVIEW_URL,
     Settings,
     normalise_folder,
 )
@@ -74,6 +76,8 @@ class SettingsChoice:
     duplicate_threshold: int
     workspace: Path | None = None
     create_workspace: bool = False
+    review_url: str = ""
+    review_language: str = "en"
 
 
 def store_choice(settings: Settings, choice: SettingsChoice) -> None:
@@ -88,6 +92,12 @@ def store_choice(settings: Settings, choice: SettingsChoice) -> None:
         settings.reset(ANALYST)
     if choice.duplicate_threshold != DEFAULT_MAX_DISTANCE or settings.is_set(DUPLICATE_THRESHOLD):
         settings[DUPLICATE_THRESHOLD] = choice.duplicate_threshold
+    for option, value in (
+        (REVIEW_URL, choice.review_url),
+        (REVIEW_LANGUAGE, choice.review_language),
+    ):
+        if value != option.default() or settings.is_set(option):
+            settings[option] = value
     settings.save()
 
 
@@ -142,6 +152,28 @@ class SettingsDialog(QDialog):
         hint.setStyleSheet("color: gray")
         form.addRow("", hint)
 
+        self.review_url_edit = QLineEdit(settings[REVIEW_URL])
+        self.review_url_edit.setPlaceholderText("https://desk.example.org/reviews/")
+        self.review_url_edit.setAccessibleName("Publication URL")
+        self.review_url_edit.setAccessibleDescription(
+            "Where the desk publishes its reviews; each review's address is this and the "
+            "claim's id (ClaimReview export)"
+        )
+        self.review_language_edit = QLineEdit(settings[REVIEW_LANGUAGE])
+        self.review_language_edit.setAccessibleName("Review language")
+        self.review_language_edit.setMaximumWidth(80)
+        review_url_label = QLabel("&Publication URL:")
+        review_url_label.setBuddy(self.review_url_edit)
+        form.addRow(review_url_label, self.review_url_edit)
+        review_language_label = QLabel("Review lan&guage:")
+        review_language_label.setBuddy(self.review_language_edit)
+        form.addRow(review_language_label, self.review_language_edit)
+        self.problem = QLabel("")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b3261e")
+        self.problem.setAccessibleName("Problem")
+        form.addRow("", self.problem)
+
         self.current_edit = QLineEdit(str(self._current))
         self.current_edit.setReadOnly(True)
         self.current_edit.setAccessibleName("Current workspace")
@@ -194,7 +226,7 @@ class SettingsDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.accepted.connect(self.accept)
+        self.buttons.accepted.connect(self._accept_if_valid)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -202,7 +234,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(workspace_box)
         layout.addWidget(self.buttons)
         self.setTabOrder(self.analyst_edit, self.threshold_spin)
-        self.setTabOrder(self.threshold_spin, self.recent_list)
+        self.setTabOrder(self.threshold_spin, self.review_url_edit)
+        self.setTabOrder(self.review_url_edit, self.review_language_edit)
+        self.setTabOrder(self.review_language_edit, self.recent_list)
         self.setTabOrder(self.recent_list, self.open_button)
         self.setTabOrder(self.open_button, self.create_button)
         self.analyst_edit.setFocus()
@@ -225,7 +259,7 @@ class SettingsDialog(QDialog):
 
     def _recent_activated(self, item: QListWidgetItem) -> None:
         self._choose(Path(str(item.data(PATH_ROLE))), create=False)
-        self.accept()
+        self._accept_if_valid()
 
     def choose_existing(self) -> None:
         folder = self._pick_existing(self, "Open a workspace folder", self._start_folder())
@@ -260,12 +294,30 @@ class SettingsDialog(QDialog):
 
     # -- the outcome ---------------------------------------------------------------------
 
+    def _accept_if_valid(self) -> None:
+        """OK: refuse a publication URL or language the settings would refuse, naming it."""
+        checks = (
+            (REVIEW_URL, self.review_url_edit, "Publication URL"),
+            (REVIEW_LANGUAGE, self.review_language_edit, "Review language"),
+        )
+        for option, edit, name in checks:
+            try:
+                option.convert(edit.text())
+            except (TypeError, ValueError) as exc:
+                self.problem.setText(f"{name}: {edit.text()!r} is {exc}.")
+                edit.setFocus()
+                return
+        self.problem.setText("")
+        self.accept()
+
     def choice(self) -> SettingsChoice:
         return SettingsChoice(
             analyst=self.analyst_edit.text().strip() or default_analyst(),
             duplicate_threshold=self.threshold_spin.value(),
             workspace=self._chosen,
             create_workspace=self._create,
+            review_url=self.review_url_edit.text().strip(),
+            review_language=self.review_language_edit.text().strip() or "en",
         )
 
 

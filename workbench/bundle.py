@@ -3,12 +3,13 @@
 **The bag.** A folder, or a zip holding one folder of the same name::
 
     bagit.txt                  BagIt-Version: 1.0, UTF-8
-    bag-info.txt               Case (one line per case), Contact-Name (the analyst),
+    bag-info.txt               Case (one field per case), Contact-Name (the analyst),
                                Bagging-Date, Export-Time (ISO 8601), Workspace-Id,
                                External-Identifier, Export-Schema, Claim-Count, Media-Count,
                                Audit-Chain-Head and Audit-Chain-Entries (the exporting
                                workspace's audit chain: ``workbench verify --head``),
-                               Bag-Software-Agent, Payload-Oxum
+                               Bag-Software-Agent, Payload-Oxum; long values folded at
+                               79 characters (``workbench.bag_info``)
     manifest-sha256.txt        every payload file's SHA-256
     tagmanifest-sha256.txt     the tag files' SHA-256
     data/workbench.json        the JSON export document (``workbench.interchange``)
@@ -30,7 +31,8 @@ ratio over :class:`Limits` (zip bombs); unpacking streams each entry with a byte
 trusting the header) into the media store's ``tmp/``. In the bag: symbolic links anywhere,
 manifest paths that climb out, ``fetch.txt``, files missing or not in the manifest, bagit's
 own checks (Payload-Oxum, structure), every checksum, then the document and every original
-it names (present, named by its own hash, of the declared size).
+it names (present, named by its own hash, of the declared size), and, in a workbench bag,
+bag-info.txt's cases, claim count and workspace against the document.
 
 **Merge rule** (one rule, easy to explain):
 
@@ -87,11 +89,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from storage.schema import AuditEntry, Case, Claim, ClaimActor, ClaimMedia, ClaimTag, Media, Source
-from workbench import audit
+from workbench import audit, bag_info
 from workbench.errors import Cancelled, WorkbenchError
 from workbench.ingest import run_in_order
 from workbench.interchange import (
     CLAIM_SCALARS,
+    SCHEMA_NAME,
     Document,
     DocumentError,
     InAudit,
@@ -258,7 +261,7 @@ def _bag_info(export_set: ExportSet, payload_bytes: int, payload_files: int) -> 
     if export_set.audit_head:
         fields.insert(-2, ("Audit-Chain-Head", export_set.audit_head))
         fields.insert(-2, ("Audit-Chain-Entries", str(export_set.audit_entries)))
-    return "".join(f"{label}: {' '.join(value.split())}\n" for label, value in fields)
+    return bag_info.format_fields(fields)  # folded at 79 characters (RFC 8493 §2.2.2)
 
 
 class _BagWriter:
@@ -562,6 +565,7 @@ def check_bag(
     _check_checksums(root, bag.entries, progress, should_cancel)
     doc = read_document(root / DOCUMENT, DOCUMENT)
     _check_originals(root, doc, bag.entries)
+    _check_bag_info(root, doc)
     return doc
 
 
@@ -642,6 +646,30 @@ def _check_checksums(
             progress("checking", done, len(paths))
         if should_cancel is not None and should_cancel():
             raise Refused("cancelled; nothing was imported")
+
+
+def _check_bag_info(root: Path, doc: Document) -> None:
+    """A workbench bag's bag-info.txt (folded lines read back) names the document's cases,
+    claim count and workspace: a bag whose label and contents disagree was edited or mixed
+    up. A bag from elsewhere keeps whatever bag-info it has."""
+    try:
+        info = bag_info.by_label(bag_info.parse((root / "bag-info.txt").read_text("utf-8")))
+    except FileNotFoundError:
+        return
+    except ValueError as exc:
+        raise Refused(f"bag-info.txt: {exc}") from None
+    if any(v.startswith(SCHEMA_NAME) for v in info.get("Export-Schema", [])):
+        names = {doc.cases[c.case_id].name for c in doc.claims if c.case_id in doc.cases}
+        wrong = bag_info.disagreement(
+            info,
+            {
+                "Case": [bag_info.plain(name) for name in names],
+                "Claim-Count": [str(len(doc.claims))],
+                "Workspace-Id": [doc.workspace_id],
+            },
+        )
+        if wrong:
+            raise Refused(f"bag-info.txt: {wrong} as in {DOCUMENT}")
 
 
 def _check_originals(root: Path, doc: Document, entries: dict[str, dict[str, str]]) -> None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 #: Fields an edit may change, with their checks. Status has its own operation.
 _SCALARS: dict[str, Any] = {
     "text": lambda v: fields.text("text", v, required=True),
+    "summary": lambda v: fields.text("summary", v, max_len=200),
     "original_text": lambda v: fields.text("original_text", v),
     "original_language": fields.language,
     "translation": lambda v: fields.text("translation", v),
@@ -496,6 +497,7 @@ class ClaimService:
             case_id=str(claim.case_id) if claim.case_id else None,
             case_name=case.name if case else None,
             text=claim.text,
+            summary=claim.summary or "",
             original_text=claim.original_text or "",
             original_language=claim.original_language or "",
             translation=claim.translation or "",

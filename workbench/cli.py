@@ -22,9 +22,11 @@ from typing import Any
 from workbench import fields
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.exchange import EXPORT_FORMATS, export, import_path
+from workbench.formats import Publication
 from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.reindex import reindex
 from workbench.scope import ExportScope, case_names, source_labels
+from workbench.settings import REVIEW_LANGUAGE, REVIEW_URL, Settings
 from workbench.sources import parse_source_spec
 from workbench.views import (
     ClaimView,
@@ -81,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     claim_cmds = claim.add_subparsers(dest="claim_command", required=True, metavar="ACTION")
     add = claim_cmds.add_parser("add", help="log a new claim")
     add.add_argument("--text", required=True)
+    add.add_argument(
+        "--summary", help="a short summary (under 75 characters), what a review names it by"
+    )
     add.add_argument("--source", metavar="PLATFORM:HANDLE", help="e.g. telegram:@group_feed")
     add.add_argument("--source-reliability", metavar="A-F")
     add.add_argument("--url", help="URL of the post")
@@ -145,6 +150,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--to", dest="posted_to", metavar="TIME", help="posted before (a bare date: to its end)"
     )
     export.add_argument("--claim", action="append", default=[], metavar="ID")
+    export.add_argument(
+        "--review-url",
+        metavar="URL",
+        help="claimreview: where the desk publishes its reviews (default: from Settings); "
+        "each review's url is this and the claim's id",
+    )
+    export.add_argument(
+        "--review-language",
+        metavar="CODE",
+        help="claimreview: the language the reviews are written in (default: Settings, en)",
+    )
     export.add_argument("--json", action="store_true")
 
     take = commands.add_parser(
@@ -330,6 +346,7 @@ def cmd_claim(args: argparse.Namespace, ws: Workspace) -> int:
         source = parse_source_spec(args.source) if args.source else None
         claim = ws.claims.create(
             args.text,
+            summary=args.summary,
             case=args.case,
             source=source,
             source_reliability=args.source_reliability,
@@ -439,15 +456,35 @@ def cmd_export(args: argparse.Namespace, ws: Workspace) -> int:
         if not args.json and sys.stderr.isatty():
             print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
-    done = export(ws, args.format, _scope(args, ws), Path(args.out), progress=progress)
+    publication = _publication(args)
+    scope = _scope(args, ws)
+    done = export(
+        ws, args.format, scope, Path(args.out), progress=progress, publication=publication
+    )
     payload = {
         "format": done.format,
         "out": str(done.path),
         "claims": done.claims,
         "originals": done.originals,
+        "left_out": [{"id": o.claim_id, "reason": o.reason} for o in done.left_out],
+        "warnings": list(done.warnings),
     }
-    _emit(args, payload, f"{done.claims} claim(s) written to {done.path}")
+    human = [f"{done.claims} claim(s) written to {done.path}"]
+    reasons: dict[str, list[str]] = {}
+    for left in done.left_out:
+        reasons.setdefault(left.reason, []).append(left.claim_id)
+    human += [f"{len(ids)} left out ({why}): {', '.join(ids)}" for why, ids in reasons.items()]
+    human += [f"warning: {w}" for w in done.warnings]
+    _emit(args, payload, "\n".join(human))
     return 0
+
+
+def _publication(args: argparse.Namespace) -> Publication:
+    """Where reviews are published: the flags, else the analyst's Settings."""
+    stored = Settings.load()
+    base = args.review_url if args.review_url is not None else stored[REVIEW_URL]
+    language = args.review_language or stored[REVIEW_LANGUAGE]
+    return Publication(fields.url("review-url", base), fields.language(language) or "en")
 
 
 def summary_json(summary: ImportSummary) -> dict[str, Any]:

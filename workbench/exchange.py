@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import Cancelled, ValidationError
+from workbench.formats import LeftOut, Publication
 from workbench.scope import ExportScope, ExportSet, gather
 from workbench.views import ImportSummary
 
@@ -25,12 +26,13 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 ShouldCancel = Callable[[], bool]
 
-EXPORT_FORMATS = ("pdf", "html", "csv", "json", "claimreview", "bag")
+EXPORT_FORMATS = ("pdf", "html", "csv", "xlsx", "json", "claimreview", "bag")
 #: What a file of each format is called, for a save dialog's default name.
 SUFFIXES = {
     "pdf": ".pdf",
     "html": ".html",
     "csv": ".csv",
+    "xlsx": ".xlsx",
     "json": ".json",
     "claimreview": ".jsonld",
     "bag": ".zip",
@@ -41,10 +43,15 @@ EXPORT_SCHEMA = "claim-workbench/export"
 
 @dataclasses.dataclass(frozen=True)
 class ExportDone:
+    """What an export wrote: ``claims`` written; the claims of the scope it left out, each
+    with the reason; what the reader should know about the file (``warnings``)."""
+
     format: str
     path: Path
     claims: int
     originals: int
+    left_out: tuple[LeftOut, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def export(
@@ -55,14 +62,22 @@ def export(
     *,
     progress: Progress | None = None,
     should_cancel: ShouldCancel | None = None,
+    publication: Publication | None = None,
 ) -> ExportDone:
     """Write the claims in ``scope`` to ``out`` as ``fmt``. The file appears whole or not at
-    all; :class:`~workbench.errors.Cancelled` when ``should_cancel()`` turns true."""
+    all; :class:`~workbench.errors.Cancelled` when ``should_cancel()`` turns true.
+    ``publication``: where the desk publishes its reviews (ClaimReview)."""
     if fmt not in EXPORT_FORMATS:
         raise ValidationError("format", f"{fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
-    found = gather(
-        ws, scope, with_seen_before=fmt in ("pdf", "html", "csv"), should_cancel=should_cancel
-    )
+    found = gather(ws, scope, should_cancel=should_cancel)
+    if fmt == "claimreview":
+        from workbench.formats import NO_URL, write_claimreview
+
+        publication = publication or Publication()
+        written, left_out = write_claimreview(found, out, publication)
+        warnings = () if publication.base_url else (NO_URL,)
+        originals = len(found.originals())
+        return ExportDone(fmt, out, written, originals, tuple(left_out), warnings)
     _write(ws, fmt, found, out, progress, should_cancel)
     return ExportDone(fmt, out, len(found.claims), len(found.originals()))
 
@@ -79,10 +94,10 @@ def _write(
         from workbench.formats import write_csv
 
         write_csv(found, out)
-    elif fmt == "claimreview":
-        from workbench.formats import write_claimreview
+    elif fmt == "xlsx":
+        from workbench.spreadsheet import write_xlsx
 
-        write_claimreview(found, out)
+        write_xlsx(found, out)
     elif fmt == "json":
         from workbench.interchange import export_json
 

@@ -59,6 +59,7 @@ MAX_DOCUMENT_BYTES = 1 << 30
 #: Claim fields compared and carried on import, as the document names them.
 CLAIM_SCALARS = (
     "text",
+    "summary",
     "original_text",
     "original_language",
     "translation",
@@ -421,7 +422,8 @@ class _Reader:
         )
 
     def claim_value(self, where: str, row: dict[str, Any], name: str) -> Any:
-        value = self.key(where, row, name)
+        # A field added after the first documents were written may be missing from one.
+        value = row.get(name, "") if name in _CLAIM_LATER else self.key(where, row, name)
         check = _CLAIM_CHECKS[name]
         return self.checked(where, name, check, value)
 
@@ -489,8 +491,11 @@ def _strict_text(key: str, value: Any, max_len: int) -> str:
     return fields.text(key, value, max_len=max_len)
 
 
+#: Claim fields added after version 1 was first written: a document may lack them.
+_CLAIM_LATER = frozenset({"summary"})
 _CLAIM_CHECKS: dict[str, Any] = {
     "text": _required_text(100_000),
+    "summary": _plain_text(200),
     "original_text": _plain_text(),
     "original_language": lambda _k, v: fields.language(v),
     "translation": _plain_text(),

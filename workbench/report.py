@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from workbench import fields
 from workbench.analysis import THUMB_SIDE
+from workbench.bidi import isolate, reveal
 from workbench.errors import WorkbenchError
 from workbench.files import atomic_output
 from workbench.pictures import display_picture
@@ -271,7 +272,7 @@ def build_report(export_set: ExportSet, ws: Workspace) -> Report:
         claim_count=len(export_set.claims),
         footer=(
             f"{TITLE} · workspace {export_set.workspace_id[:8]} · "
-            f"exported {when(export_set.exported_at)} by {export_set.exported_by}"
+            f"exported {when(export_set.exported_at)} by {reveal(export_set.exported_by)}"
         ),
         _entries=entries,
     )
@@ -289,7 +290,7 @@ class _ClaimRefs:
     def __call__(self, claim_id: str) -> str:
         number = self._numbers.get(claim_id)
         if number is not None:
-            return f"#{number} {preview(self._texts[claim_id])}"
+            return f"#{number} {isolate(preview(self._texts[claim_id]))}"
         if claim_id not in self._texts:
             try:
                 self._texts[claim_id] = self._ws.claims.get(claim_id).text
@@ -297,17 +298,19 @@ class _ClaimRefs:
                 self._texts[claim_id] = ""
         text = self._texts[claim_id]
         short = f"claim {claim_id[:8]}"
-        return f"{short} (not in this report) {preview(text)}" if text else f"{short} (removed)"
+        if not text:
+            return f"{short} (removed)"
+        return f"{short} (not in this report) {isolate(preview(text))}"
 
 
 def _cover(export_set: ExportSet, ws: Workspace) -> Cover:
     tally = Counter(item.claim.status for item in export_set.claims)
     return Cover(
         title=TITLE,
-        subtitle=f"exported {when(export_set.exported_at)} by {export_set.exported_by}",
+        subtitle=f"exported {when(export_set.exported_at)} by {reveal(export_set.exported_by)}",
         lines=(
             Line("Workspace", export_set.workspace_id, mono=True),
-            _line("Exported by", export_set.exported_by),
+            _line("Exported by", reveal(export_set.exported_by)),
             Line("Exported at", when(export_set.exported_at, seconds=True)),
             Line("Claims", str(len(export_set.claims))),
             Line("Originals", str(len(export_set.originals()))),
@@ -374,7 +377,9 @@ def _claim_lines(claim: ClaimView) -> tuple[Line, ...]:
     something, the rest with a dash so a reader sees what is unknown."""
     source = claim.source
     decided = (
-        f"{claim.decided_by}, {when(claim.decided_at)}" if claim.decided_by else "no verdict yet"
+        f"{reveal(claim.decided_by)}, {when(claim.decided_at)}"
+        if claim.decided_by
+        else "no verdict yet"
     )
     lines = [
         _line("Rationale", claim.rationale),
@@ -382,7 +387,8 @@ def _claim_lines(claim: ClaimView) -> tuple[Line, ...]:
         _line("Source", _source(claim)),
     ]
     if source and (source.display_name or source.affiliation):
-        detail = " · ".join(p for p in (source.display_name, source.affiliation) if p)
+        parts = (source.display_name, source.affiliation)
+        detail = " · ".join(reveal(p) for p in parts if p)
         lines.append(_line("Source is", detail))
     lines += [
         Line("Credibility", credibility(claim.credibility)),
@@ -392,10 +398,11 @@ def _claim_lines(claim: ClaimView) -> tuple[Line, ...]:
         Line("Observed", when(claim.observed_at)),
     ]
     optional = (
-        ("Post", claim.post_url),
-        ("Case", claim.case_name or ""),
-        ("Actors", ", ".join(claim.actors)),
-        ("Tags", ", ".join(claim.tags)),
+        ("Summary", claim.summary),
+        ("Post", reveal(claim.post_url)),
+        ("Case", reveal(claim.case_name or "")),
+        ("Actors", ", ".join(isolate(a) for a in claim.actors)),
+        ("Tags", ", ".join(isolate(t) for t in claim.tags)),
         ("Notes", claim.notes),
     )
     lines += [_line(label, value) for label, value in optional if value]
@@ -407,7 +414,8 @@ def _source(claim: ClaimView) -> str:
     source = claim.source
     if source is None:
         return UNKNOWN
-    name = f"{source.platform}:{source.handle}" if source.platform else source.handle
+    handle = reveal(source.handle)
+    name = f"{reveal(source.platform)}:{handle}" if source.platform else handle
     return f"{name} — {reliability(source.reliability)}"
 
 
@@ -427,7 +435,7 @@ def _media_entry(
     if media.gps_latitude is not None:
         lines.append(Line("GPS in file", coordinates(media.gps_latitude, media.gps_longitude)))
     return MediaEntry(
-        title=media.original_name or media.sha256[:12],
+        title=reveal(media.original_name) or media.sha256[:12],
         picture=picture,
         picture_note=note,
         lines=tuple(lines),
@@ -446,7 +454,7 @@ def _file_facts(media: MediaView) -> str:
 
 
 def _seen_lines(media: MediaView, seen: SeenBefore, refs: Callable[[str], str]) -> tuple[Line, ...]:
-    who = f" by {media.acquired_by}" if media.acquired_by else ""
+    who = f" by {reveal(media.acquired_by)}" if media.acquired_by else ""
     lines = [Line("First stored", when(seen.first_stored) + who)]
     if seen.other_claim_ids:
         lines += [_line("Also used by", refs(c)) for c in seen.other_claim_ids]
@@ -504,7 +512,7 @@ def _audit_rows(export_set: ExportSet, numbers: dict[str, int]) -> Iterator[Audi
             yield AuditRow(
                 at=when(entry.at, seconds=True),
                 claim=f"#{numbers[item.claim.id]}",
-                actor=entry.actor,
+                actor=reveal(entry.actor),
                 action=entry.action,
                 changes=_changes(entry),
             )
@@ -533,11 +541,12 @@ def _short(value: object) -> str:
         value = ", ".join(str(v) for v in value)
     text = _HASH.sub(lambda m: m.group(0)[:12] + "…", str(value))
     text = _UUID.sub(lambda m: m.group(0)[:8] + "…", text)
-    return preview(text, CHANGE_PREVIEW)
+    return isolate(preview(text, CHANGE_PREVIEW))
 
 
 def _manifest_row(media: MediaView) -> ManifestRow:
-    return ManifestRow(media.sha256, media.original_name, media.kind, size(media.byte_size))
+    name = reveal(media.original_name)
+    return ManifestRow(media.sha256, name, media.kind, size(media.byte_size))
 
 
 # -- writing ------------------------------------------------------------------------------

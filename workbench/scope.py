@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.schema import Case, Claim, ClaimTag, Media, Source
 from workbench import audit, fields
+from workbench.bidi import isolate, reveal
 from workbench.errors import Cancelled, ValidationError
 from workbench.ingest import media_view
 from workbench.views import AuditView, ClaimView, MediaView, NearDuplicate
@@ -48,7 +49,8 @@ class ExportScope:
 
     def describe(self, ws: Workspace) -> list[tuple[str, str]]:
         """The scope in words, for a report's cover: (label, value) pairs, cases and
-        sources by name."""
+        sources by name (names that could spoof shown with their bidi controls revealed,
+        each name fenced in so it cannot reorder the next)."""
         out = []
         if self.claim_ids:
             out.append(("Claims", f"{len(self.claim_ids)} selected"))
@@ -56,12 +58,12 @@ class ExportScope:
             out.append(("Status", ", ".join(self.statuses)))
         if self.case_ids:
             names = case_names(ws)
-            out.append(("Cases", ", ".join(names.get(i, i) for i in self.case_ids)))
+            out.append(("Cases", ", ".join(reveal(names.get(i, i)) for i in self.case_ids)))
         if self.source_ids:
             labels = source_labels(ws)
-            out.append(("Sources", ", ".join(labels.get(i, i) for i in self.source_ids)))
+            out.append(("Sources", ", ".join(reveal(labels.get(i, i)) for i in self.source_ids)))
         if self.tags:
-            out.append(("Tags", ", ".join(self.tags)))
+            out.append(("Tags", ", ".join(isolate(t) for t in self.tags)))
         if self.posted_from or self.posted_to:
             start = self.posted_from.isoformat() if self.posted_from else "…"
             end = self.posted_to.isoformat() if self.posted_to else "…"
@@ -78,6 +80,12 @@ class SeenBefore:
     first_stored: datetime
     other_claim_ids: tuple[str, ...]  # other claims that use this very file
     near: tuple[NearDuplicate, ...]
+
+    @property
+    def seen(self) -> bool:
+        """Met before: the very file under another claim (the strongest sign there is) or a
+        stored picture or video it resembles."""
+        return bool(self.other_claim_ids or self.near)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,11 +163,11 @@ def gather(
     ws: Workspace,
     scope: ExportScope,
     *,
-    with_seen_before: bool = True,
     progress: Progress | None = None,
     should_cancel: ShouldCancel | None = None,
 ) -> ExportSet:
-    """Everything an export writes about the claims in ``scope``; raises
+    """Everything an export writes about the claims in ``scope``, the seen-before history
+    of each media included (every format carries it: one place computes it); raises
     :class:`Cancelled` between claims when ``should_cancel()`` turns true."""
     ids = select_claim_ids(ws, scope)
     items = []
@@ -170,11 +178,7 @@ def gather(
         with ws.db.read() as session:
             media = tuple(_media(session, link.media_id) for link in claim.media)
             trail = tuple(audit.history(session, uuid.UUID(claim_id)))
-        seen = (
-            tuple(_seen_before(ws, claim_id, m) for m in media)
-            if with_seen_before
-            else tuple(SeenBefore(m.id, m.acquired_at, (), ()) for m in media)
-        )
+        seen = tuple(_seen_before(ws, claim_id, m) for m in media)
         items.append(ExportClaim(claim, media, seen, trail))
         if progress:
             progress(done, len(ids))

@@ -24,7 +24,8 @@ from typing import Any, Generic, TypeVar
 
 import platformdirs
 
-from workbench.errors import WorkbenchError
+from workbench import fields
+from workbench.errors import ValidationError, WorkbenchError
 from workbench.files import atomic_write
 from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.workspace import APP_NAME, default_analyst
@@ -129,9 +130,39 @@ RECENT_WORKSPACES: Option[list[str]] = Option(
 SAMPLE_OFFERED: Option[bool] = Option(
     "sample_offered", lambda: False, _flag, "whether the sample case was offered already"
 )
+
+
+def _review_url(value: Any) -> str:
+    try:
+        return fields.url("review_url", _text(value))
+    except ValidationError:
+        raise ValueError("not an http(s) URL") from None
+
+
+def _review_language(value: Any) -> str:
+    try:
+        code = fields.language(_text(value))
+    except ValidationError:
+        raise ValueError("not a language code like 'en'") from None
+    if not code:
+        raise ValueError("an empty language code")
+    return code
+
+
+REVIEW_URL: Option[str] = Option(
+    "review_url",
+    str,
+    _review_url,
+    "where the desk publishes its reviews; a ClaimReview's url is this and the claim's id",
+)
+REVIEW_LANGUAGE: Option[str] = Option(
+    "review_language", lambda: "en", _review_language, "the language the desk's reviews are in"
+)
 OPTIONS: tuple[Option[Any], ...] = (
     ANALYST,
     DUPLICATE_THRESHOLD,
+    REVIEW_URL,
+    REVIEW_LANGUAGE,
     LAST_WORKSPACE,
     RECENT_WORKSPACES,
     SAMPLE_OFFERED,

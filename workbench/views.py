@@ -73,6 +73,9 @@ class ClaimView:
     updated_at: datetime
     version: int
     media: tuple[LinkedMedia, ...] = ()
+    #: A short summary (under 75 characters reads best), what a published review names
+    #: the claim by; empty when the analyst gave none.
+    summary: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -402,7 +402,14 @@ def test_export_writes_the_chosen_claims_in_the_documented_shape(cli: CLI, tmp_p
     done = cli.json(
         "export", "--format", "csv", "--out", str(out), "--case", "coast", "--to", "2026-03-01"
     )
-    assert done == {"format": "csv", "out": str(out), "claims": 1, "originals": 0}
+    assert done == {
+        "format": "csv",
+        "out": str(out),
+        "claims": 1,
+        "originals": 0,
+        "left_out": [],
+        "warnings": [],
+    }
     rows = out.read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 2 and rows[1].startswith(f"{kept},refuted,'=1+1 convoy,")
     review = tmp_path / "reviews.jsonld"
@@ -425,6 +432,61 @@ def test_export_writes_the_chosen_claims_in_the_documented_shape(cli: CLI, tmp_p
     assert unknown.returncode == 1 and "no case 'nowhere'" in unknown.stderr
     bad_format = cli.run("export", "--format", "docx", "--out", str(out))
     assert bad_format.returncode == 2
+
+
+def test_claimreview_export_says_what_it_left_out_and_where_reviews_live(
+    cli: CLI, tmp_path: Path
+) -> None:
+    """Issue 14: the command said 9 claims while writing 7 reviews; no review had a url."""
+    decided = cli.json(
+        "claim", "add", "--text", "A long claim. " * 40, "--summary", "Convoy photo is from 2013"
+    )["id"]
+    cli.json("claim", "status", decided, "refuted", "--rationale", "older picture")
+    undecided = cli.json("claim", "add", "--text", "not decided yet")["id"]
+    assert cli.json("claim", "show", decided)["summary"] == "Convoy photo is from 2013"
+    out = tmp_path / "reviews.jsonld"
+    done = cli.json(
+        "export",
+        "--format",
+        "claimreview",
+        "--out",
+        str(out),
+        "--review-url",
+        "https://d.example/r",
+    )
+    assert done["claims"] == 1 and done["warnings"] == []
+    assert done["left_out"] == [{"id": undecided, "reason": "unconfirmed: no verdict to publish"}]
+    (review,) = json.loads(out.read_text(encoding="utf-8"))["@graph"]
+    assert review["url"] == f"https://d.example/r/{decided}"
+    assert review["claimReviewed"] == "Convoy photo is from 2013"
+    human = cli.run("export", "--format", "claimreview", "--out", str(out))
+    assert human.returncode == 0
+    assert f"1 left out (unconfirmed: no verdict to publish): {undecided}" in human.stdout
+    assert "warning: no publication URL is set" in human.stdout  # none in Settings either
+    bad = cli.run("export", "--format", "claimreview", "--out", str(out), "--review-url", "ftp:x")
+    assert bad.returncode == 1 and "review-url" in bad.stderr
+
+
+def test_export_writes_an_excel_workbook_beside_csv(cli: CLI, tmp_path: Path) -> None:
+    import openpyxl
+
+    kept, _ = _two_claims(cli)
+    out = tmp_path / "claims.xlsx"
+    done = cli.json("export", "--format", "xlsx", "--out", str(out), "--case", "coast")
+    assert {k: done[k] for k in ("format", "out", "claims", "originals")} == {
+        "format": "xlsx",
+        "out": str(out),
+        "claims": 1,
+        "originals": 0,
+    }
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet.freeze_panes == "A2"
+    header = [c.value for c in sheet[1]]
+    [row] = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2)]
+    assert row["id"].value == kept and row["status"].value == "refuted"
+    assert row["text"].value == "'=1+1 convoy" and row["text"].data_type == "s"
+    assert row["posted_at"].value == "2026-03-01T08:00:00+00:00"
+    assert "xlsx" in cli.run("export", "--help").stdout
 
 
 def test_a_bag_goes_from_one_workspace_to_another_by_the_command_line(

@@ -167,6 +167,7 @@ def test_editing_every_field(
     assert editor.source_combo.currentText() == "@group_feed (telegram) — F"
 
     retype(qtbot, editor.text_edit, "IS fighters hold a checkpoint in Sarwan")
+    retype(qtbot, editor.summary_edit, "IS checkpoint in Sarwan")
     retype(qtbot, editor.language_edit, "ar")
     retype(qtbot, editor.original_edit, ARABIC)
     retype(qtbot, editor.translation_edit, "Islamic State fighters control a checkpoint")
@@ -195,6 +196,7 @@ def test_editing_every_field(
 
     claim = workspace.claims.get(checkpoint.id)
     assert claim.text == "IS fighters hold a checkpoint in Sarwan"
+    assert claim.summary == "IS checkpoint in Sarwan"
     assert claim.original_language == "ar"
     assert claim.original_text == ARABIC
     assert claim.translation == "Islamic State fighters control a checkpoint"
@@ -220,6 +222,7 @@ def test_editing_every_field(
     # Opening it again shows what was stored: the Arabic, still right to left.
     again = open_editor(qtbot, window, checkpoint.id)
     assert again.original_edit.toPlainText() == ARABIC
+    assert again.summary_edit.text() == "IS checkpoint in Sarwan"
     assert again.original_edit.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert again.posted.value() == claim.posted_at
     again.save_button.click()  # nothing changed: nothing written

@@ -28,6 +28,7 @@ from ui.main_window import MainWindow
 from workbench import exchange
 from workbench.errors import Cancelled
 from workbench.sample import create_sample_case
+from workbench.scope import ExportScope
 from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
@@ -98,6 +99,34 @@ def test_a_csv_of_the_refuted_claims_holds_exactly_those(
     assert window.statusBar().currentMessage() == message
     assert dialog.isVisible()  # stays, to export the same claims another way
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_an_excel_workbook_is_offered_beside_csv(
+    qtbot: QtBot,
+    window: MainWindow,
+    workspace: Workspace,
+    sarwan_claims: list[ClaimView],
+    tmp_path: Path,
+) -> None:
+    import openpyxl
+
+    dialog = open_dialog(qtbot, window)
+    formats = [dialog.format.itemData(i) for i in range(dialog.format.count())]
+    assert formats.index("xlsx") == formats.index("csv") + 1
+    dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
+    assert dialog.path_edit.text().endswith(".xlsx")  # the default name follows
+    assert export_dialog.FILE_FILTERS["xlsx"] == "Excel workbook (*.xlsx)"
+    out = tmp_path / "claims.xlsx"
+    choose(dialog, "xlsx", out)
+    message = export(qtbot, dialog)
+    assert message == f"Exported 3 claims to {out}"
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet.freeze_panes == "A2"
+    ids = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(ids) == sorted(c.id for c in sarwan_claims)
+    same = tmp_path / "same.csv"
+    exchange.export(workspace, "csv", ExportScope(), same)
+    assert csv_ids(same) == ids  # the same rows as the CSV, in the same order
 
 
 def test_only_the_selected_claim(

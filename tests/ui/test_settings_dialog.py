@@ -14,7 +14,13 @@ from ui import first_run
 from ui.first_run import SAMPLE_QUESTION, offer_sample_case
 from ui.settings_dialog import SettingsChoice, SettingsDialog, store_choice
 from workbench.sample import CLAIMS, SAMPLE_CASE
-from workbench.settings import ANALYST, DUPLICATE_THRESHOLD, Settings
+from workbench.settings import (
+    ANALYST,
+    DUPLICATE_THRESHOLD,
+    REVIEW_LANGUAGE,
+    REVIEW_URL,
+    Settings,
+)
 from workbench.views import ClaimView
 from workbench.workspace import SQLITE_FILE, Workspace
 
@@ -55,6 +61,27 @@ def test_dialog_edits_and_returns_values(qtbot: QtBot, settings: Settings, tmp_p
     store_choice(settings, choice)
     again = Settings.load(settings.path)
     assert (again.analyst, again.duplicate_threshold) == ("Rania", 6)
+
+
+def test_publication_url_is_checked_and_kept(
+    qtbot: QtBot, settings: Settings, tmp_path: Path
+) -> None:
+    """Where the desk publishes its reviews: a ClaimReview's url is built from it."""
+    dialog = make_dialog(qtbot, settings, tmp_path / "ws")
+    assert dialog.review_url_edit.text() == "" and dialog.review_language_edit.text() == "en"
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.review_url_edit.setText("desk.example.org/reviews")  # no scheme: refused, named
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert dialog.isVisible() and "Publication URL" in dialog.problem.text()
+    dialog.review_url_edit.setText("https://desk.example.org/reviews/")
+    dialog.review_language_edit.setText("fr")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    store_choice(settings, dialog.choice())
+    again = Settings.load(settings.path)
+    assert again[REVIEW_URL] == "https://desk.example.org/reviews/"
+    assert again[REVIEW_LANGUAGE] == "fr"
 
 
 def test_threshold_is_bounded_and_empty_name_means_default(

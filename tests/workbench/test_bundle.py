@@ -520,3 +520,75 @@ def test_not_a_bag_is_refused(tmp_path: Path, target: Workspace) -> None:
     junk = tmp_path / "notes.txt"
     junk.write_text("hello")
     assert "not valid JSON" in (import_bundle(target, junk).refused or "")
+
+
+# -- bag-info.txt: long values folded (RFC 8493 §2.2.2) ----------------------------------------
+
+#: 200 characters (the longest case name the workbench takes) of Arabic and Latin words.
+LONG_CASE = (" ".join(["قافلة", "Aleppo", "الطريق", "convoy-2015", "الساحلي"] * 8) + " ")[
+    :199
+] + "x"
+#: No space to fold at: it must stay whole (and valid) on a line longer than 79.
+UNBROKEN_CASE = "حلب" * 30 + "-" + "x" * 30
+
+
+@pytest.fixture(scope="module")
+def long_named_bag(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Path]:
+    folder = tmp_path_factory.mktemp("long-names")
+    ws = _open(folder / "ws", "alice")
+    ws.claims.create("Convoy on the coast road", case=LONG_CASE)
+    ws.claims.create("Another sighting", case=UNBROKEN_CASE)
+    bag = folder / "long-bag"
+    export_bag(ws, gather(ws, ExportScope()), bag, zipped=False)
+    yield ws, bag
+    ws.close()
+
+
+def test_long_bag_info_values_are_folded_and_read_back_whole(
+    long_named_bag: tuple[Workspace, Path], target: Workspace
+) -> None:
+    from workbench import bag_info
+
+    _, bag = long_named_bag
+    assert len(LONG_CASE) == 200 and " " in LONG_CASE
+    text = (bag / "bag-info.txt").read_text("utf-8")
+    lines = text.splitlines()
+    assert any(line.startswith(" ") for line in lines)  # the long case name was folded
+    for line in lines:  # 79 characters (not bytes) wherever a fold is possible
+        words = line.split(": ", 1)[-1] if not line.startswith(" ") else line
+        assert len(line) <= 79 or " " not in words.strip(), line
+    assert f"Case: {UNBROKEN_CASE}" in lines  # no space to fold at: whole, not broken
+
+    checked = bagit.Bag(str(bag))
+    checked.validate()
+    # bagit keeps the fold's line break and indent in the value: equal up to whitespace.
+    assert sorted(" ".join(v.split()) for v in checked.info["Case"]) == sorted(
+        [LONG_CASE, UNBROKEN_CASE]
+    )
+    ours = [value for label, value in bag_info.parse(text) if label == "Case"]
+    assert sorted(ours) == sorted([LONG_CASE, UNBROKEN_CASE])  # unfolded exactly
+
+    summary = import_bundle(target, bag)  # our import reads the folded file and agrees
+    assert summary.refused is None and len(summary.added) == 2
+    assert {c.case_name for c in target.claims.find()} == {LONG_CASE, UNBROKEN_CASE}
+
+
+def test_a_bag_info_that_disagrees_with_the_document_is_refused(
+    long_named_bag: tuple[Workspace, Path], tmp_path: Path, target: Workspace
+) -> None:
+    from workbench import bag_info
+
+    _, original = long_named_bag
+    bag = tmp_path / "bag"
+    shutil.copytree(original, bag)
+    fields = bag_info.parse((bag / "bag-info.txt").read_text("utf-8"))
+    relabelled = [(k, "Another case" if v == LONG_CASE else v) for k, v in fields]
+    (bag / "bag-info.txt").write_text(bag_info.format_fields(relabelled), "utf-8")
+    _rehash(bag)  # every checksum agrees: only the label lies
+    before = _state(target)
+    summary = import_bundle(target, bag)
+    assert summary.refused is not None
+    assert summary.refused.startswith("bag-info.txt: Case says Another case, ")
+    assert LONG_CASE in summary.refused.split(", not ")[1]
+    assert summary.refused.endswith(" as in data/workbench.json")
+    assert _state(target) == before

@@ -7,7 +7,16 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from workbench.formats import CSV_COLUMNS, write_claimreview, write_csv
+from workbench.formats import (
+    CSV_COLUMNS,
+    NO_VERDICT,
+    SUMMARY_LIMIT,
+    LeftOut,
+    Publication,
+    short_summary,
+    write_claimreview,
+    write_csv,
+)
 from workbench.scope import ExportScope, gather
 from workbench.workspace import Workspace
 
@@ -64,7 +73,9 @@ def test_csv_is_one_row_per_claim_and_opens_safely(
     assert confirmed["latitude"] == "-33.5"  # a number stays a number
     assert confirmed["source_handle"] == "'@coast_watch"  # would start a formula
     assert confirmed["tags"] == "convoy; coast" and confirmed["credibility"] == "2"
-    assert confirmed["seen_before"] == "no" and len(confirmed["media_sha256"]) == 64
+    # The refuted claim's picture is this one's very file: the strongest "seen before".
+    assert confirmed["seen_before"] == refuted["seen_before"] == "yes"
+    assert open_row["seen_before"] == "no" and len(confirmed["media_sha256"]) == 64
     assert refuted["text"] == "'" + FORMULA
     assert open_row["text"] == "'+1 more sighting, unverified"
     assert open_row["tags"] == "'-minus" and open_row["status"] == "unconfirmed"
@@ -80,15 +91,20 @@ def test_claimreview_lists_decided_claims_with_their_rating_and_appearances(
 ) -> None:
     ids = _claims(workspace, data)
     out = tmp_path / "claimreview.jsonld"
-    write_claimreview(gather(workspace, ExportScope()), out)
+    publication = Publication("https://desk.example.org/reviews/", "en")
+    written, left_out = write_claimreview(gather(workspace, ExportScope()), out, publication)
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["@context"] == "https://schema.org"
     reviews = {r["identifier"]: r for r in document["@graph"]}
     assert set(reviews) == {ids["confirmed"], ids["refuted"]}  # no verdict, no review
+    assert written == 2 and left_out == [LeftOut(ids["open"], NO_VERDICT)]  # and it says so
     confirmed = reviews[ids["confirmed"]]
     assert confirmed["@type"] == "ClaimReview"
-    assert confirmed["claimReviewed"] == "شوهدت قافلة على الطريق الساحلي"
-    assert confirmed["inLanguage"] == "ar"
+    assert confirmed["url"] == f"https://desk.example.org/reviews/{ids['confirmed']}"
+    # The review is named in the desk's language; the claim keeps its own.
+    assert confirmed["claimReviewed"] == "Convoy seen on the coast road"
+    assert confirmed["inLanguage"] == "en"
+    assert confirmed["itemReviewed"]["inLanguage"] == "ar"
     assert confirmed["reviewRating"] == {
         "@type": "Rating",
         "ratingValue": 5,
@@ -172,3 +188,32 @@ def test_the_csv_export_says_which_claims_were_seen_before(
         "the same picture, re-encoded": "yes",
         "another picture": "no",
     }
+
+
+def test_claim_reviewed_is_a_short_summary() -> None:
+    """Google's rule: ``claimReviewed`` a short summary, under 75 characters."""
+    long_text = "Fighters entered the village from the north at dawn, " * 28  # 1,500 chars
+    summary = short_summary(long_text)
+    assert len(summary) <= SUMMARY_LIMIT and summary.endswith("…")
+    assert long_text.startswith(summary[:-1]) and long_text[len(summary) - 1] == " "  # a word
+    assert short_summary("Short claim.\nSecond  line") == "Short claim. Second line"
+    unbroken = "x" * 200  # no word to cut at: cut inside it, still marked
+    assert short_summary(unbroken) == "x" * (SUMMARY_LIMIT - 1) + "…"
+    arabic = "شوهدت قافلة على الطريق الساحلي " * 5
+    assert len(short_summary(arabic)) <= SUMMARY_LIMIT
+
+
+def test_the_analysts_summary_names_the_review_and_no_url_without_a_base(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    long_text = "A long account of what was claimed. " * 50
+    claim = workspace.claims.create(long_text, summary="Convoy on the coast road was staged")
+    other = workspace.claims.create(long_text)
+    for c in (claim, other):
+        workspace.claims.set_status(c.id, "refuted", "Staged.")
+    out = tmp_path / "reviews.jsonld"
+    write_claimreview(gather(workspace, ExportScope()), out)  # no publication given
+    reviews = {r["identifier"]: r for r in json.loads(out.read_text("utf-8"))["@graph"]}
+    assert reviews[claim.id]["claimReviewed"] == "Convoy on the coast road was staged"
+    assert reviews[other.id]["claimReviewed"] == short_summary(long_text)
+    assert all("url" not in r for r in reviews.values())  # not made up

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from workbench.exchange import export
 from workbench.interchange import (
     SCHEMA_FILE,
     DocumentError,
@@ -135,8 +137,47 @@ def test_bad_documents_are_refused_naming_the_place(
     assert expected in str(caught.value)
 
 
+def test_a_document_from_before_the_summary_field_is_read(
+    exported: tuple[ExportSet, Path],
+) -> None:
+    """``summary`` came after version 1 was first written: a document may lack it; one
+    that has it must have text."""
+    doc = _load(exported[1])
+    for claim in doc["claims"]:
+        assert claim.pop("summary") == ""
+    assert all(c.values["summary"] == "" for c in parse_document(doc, "old.json").claims)
+    doc["claims"][0]["summary"] = 7
+    with pytest.raises(DocumentError, match=r"claims\[0\]\.summary"):
+        parse_document(doc, "old.json")
+
+
 def test_not_json_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "broken.json"
     bad.write_text('{"schema": ', encoding="utf-8")
     with pytest.raises(DocumentError, match=r"broken.json: not valid JSON"):
         read_document(bad)
+
+
+def test_json_and_bag_carry_the_seen_before_history(
+    workspace: Workspace, data: Path, tmp_path: Path
+) -> None:
+    """Issue 14: the seen-before history was filled only for PDF, HTML and CSV; the JSON
+    export and the bag's document (what a second desk imports) left it empty."""
+    first = workspace.claims.create("The convoy photo, first post")
+    repost = workspace.claims.create("The same photo, reposted")
+    variant = workspace.claims.create("A recompressed copy")
+    workspace.media.ingest([data / "neardup" / "hopper.png"], claim_id=first.id)
+    workspace.media.ingest([data / "neardup" / "hopper.png"], claim_id=repost.id)
+    workspace.media.ingest([data / "neardup" / "hopper.jpg"], claim_id=variant.id)
+    json_out = export(workspace, "json", ExportScope(), tmp_path / "export.json").path
+    bag = export(workspace, "bag", ExportScope(), tmp_path / "bag.zip").path
+    with zipfile.ZipFile(bag) as archive:
+        (inside,) = [n for n in archive.namelist() if n.endswith("data/workbench.json")]
+        bag_doc = json.loads(archive.read(inside).decode("utf-8"))
+    for doc in (_load(json_out), bag_doc):
+        seen = {c["id"]: c["seen_before"][0] for c in doc["claims"]}
+        assert seen[first.id]["other_claim_ids"] == [repost.id]  # the very file
+        assert seen[repost.id]["other_claim_ids"] == [first.id]
+        near = seen[variant.id]["near"]
+        assert [sorted(n["claim_ids"]) for n in near] == [sorted([first.id, repost.id])]
+        assert seen[variant.id]["other_claim_ids"] == []
