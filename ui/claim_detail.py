@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ui.claims_model import SEEN_COLOUR, SEEN_MARK, format_time
 from ui.seen_before import ClaimNames, SeenBefore, SeenBeforeList, load_seen_before
+from workbench.bidi import isolate, reveal
 from workbench.views import ClaimView, MediaView
 from workbench.workspace import Workspace
 
@@ -84,19 +85,29 @@ def _size(byte_size: int) -> str:
     return f"{byte_size} bytes"
 
 
+def _name(text: str) -> str:
+    """A file name, handle, URL or person as HTML, its bidi controls shown as markers."""
+    return escape(reveal(text))
+
+
+def _said(text: str) -> str:
+    """What somebody wrote, as HTML, fenced in an isolate: it cannot reorder what follows."""
+    return escape(isolate(text))
+
+
 def _claim_fields(c: ClaimView) -> str:
     rows = [_row("Status", f"<b>{escape(c.status)}</b>")]
     if c.rationale:
         by = (
-            f" — decided by {escape(c.decided_by)} at {format_time(c.decided_at)}"
+            f" — decided by {_name(c.decided_by)} at {format_time(c.decided_at)}"
             if c.decided_by
             else ""
         )
-        rows.append(_row("Rationale", escape(c.rationale) + by))
+        rows.append(_row("Rationale", _said(c.rationale) + by))
     if c.source is not None:
         s = c.source
-        name = escape(s.display_name or s.handle)
-        where = f" on {escape(s.platform)}" if s.platform else ""
+        name = _name(s.display_name or s.handle)
+        where = f" on {_name(s.platform)}" if s.platform else ""
         rows.append(_row("Source", f"{name}{where}, reliability {escape(s.reliability)}"))
     if c.credibility is not None:
         rows.append(_row("Credibility", str(c.credibility)))
@@ -106,23 +117,23 @@ def _claim_fields(c: ClaimView) -> str:
         rows.append(_row("Observed", format_time(c.observed_at)))
     if c.post_url:
         url = escape(c.post_url, quote=True)
-        rows.append(_row("Post", f"<a href='{url}'>{escape(c.post_url)}</a>"))
+        rows.append(_row("Post", f"<a href='{url}'>{_name(c.post_url)}</a>"))
     if c.place_name or c.latitude is not None:
         coords = f" ({c.latitude:.5f}, {c.longitude:.5f})" if c.latitude is not None else ""
-        rows.append(_row("Place", escape(c.place_name) + coords))
+        rows.append(_row("Place", _said(c.place_name) + coords))
     if c.case_name:
-        rows.append(_row("Case", escape(c.case_name)))
+        rows.append(_row("Case", _name(c.case_name)))
     if c.actors:
-        rows.append(_row("Actors", escape(", ".join(c.actors))))
+        rows.append(_row("Actors", ", ".join(_said(a) for a in c.actors)))
     if c.tags:
-        rows.append(_row("Tags", escape(", ".join(c.tags))))
+        rows.append(_row("Tags", ", ".join(_said(t) for t in c.tags)))
     if c.original_text:
         lang = f" [{escape(c.original_language)}]" if c.original_language else ""
-        rows.append(_row("Original" + lang, escape(c.original_text)))
+        rows.append(_row("Original" + lang, _said(c.original_text)))
     if c.translation:
-        rows.append(_row("Translation", escape(c.translation)))
+        rows.append(_row("Translation", _said(c.translation)))
     if c.notes:
-        rows.append(_row("Notes", escape(c.notes).replace("\n", "<br>")))
+        rows.append(_row("Notes", _said(c.notes).replace("\n", "<br>")))
     return "<table cellspacing='2'>" + "".join(rows) + "</table>"
 
 
@@ -136,23 +147,23 @@ def media_html(item: MediaDetail) -> str:
     if m.duration_ms:
         facts.append(f"{m.duration_ms / 1000:.1f} s")
     lines = [
-        f"<a href='media:{m.id}'><b>{escape(m.original_name)}</b></a> — {escape(', '.join(facts))}"
+        f"<a href='media:{m.id}'><b>{_name(m.original_name)}</b></a> — {escape(', '.join(facts))}"
     ]
     make, model = m.camera_make or "", m.camera_model or ""
     camera = model if make and model.startswith(make) else f"{make} {model}".strip()
     if m.capture_time or camera:
         taken = ", ".join(x for x in (m.capture_time, camera) if x)
-        lines.append(f"Taken: {escape(taken)}")
+        lines.append(f"Taken: {_name(taken)}")
     if m.gps_latitude is not None and m.gps_longitude is not None:
         lines.append(f"GPS: {m.gps_latitude:.5f}, {m.gps_longitude:.5f}")
     if m.software:
-        lines.append(f"Software: {escape(m.software)}")
-    lines.append(f"Added by {escape(m.acquired_by)} at {format_time(m.acquired_at)}")
+        lines.append(f"Software: {_name(m.software)}")
+    lines.append(f"Added by {_name(m.acquired_by)} at {format_time(m.acquired_at)}")
     return "<br>".join(lines)
 
 
 def claim_html(claim: ClaimView) -> str:
-    return f"<h3>{escape(claim.text)}</h3>" + _claim_fields(claim)
+    return f"<h3>{_said(claim.text)}</h3>" + _claim_fields(claim)
 
 
 class ClaimDetailPane(QWidget):
@@ -327,11 +338,11 @@ def _plain(html: str) -> str:
 def _strip_item(item: MediaDetail) -> QListWidgetItem:
     m = item.media
     mark = f"{SEEN_MARK} " if item.seen_before else ""
-    entry = QListWidgetItem(mark + m.original_name)
+    entry = QListWidgetItem(mark + reveal(m.original_name))
     entry.setData(MEDIA_ID_ROLE, m.id)
     if item.thumbnail is not None:
         entry.setIcon(QIcon(str(item.thumbnail)))  # read when first painted
-    tip = f"{m.original_name}\n{m.kind}, added {format_time(m.acquired_at)}"
+    tip = f"{reveal(m.original_name)}\n{m.kind}, added {format_time(m.acquired_at)}"
     if item.seen_before:
         entry.setForeground(SEEN_COLOUR)
         tip += f"\nSeen before: {len(item.seen_before)} near duplicate(s)"

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from workbench.bidi import isolate, reveal
 from workbench.search import ClaimQuery, ClaimRow, ClaimSearch
 
 COL_STATUS, COL_POSTED, COL_SOURCE, COL_TEXT, COL_MEDIA = range(5)
@@ -189,7 +190,7 @@ class ClaimsModel(QAbstractTableModel):
         if role == SEEN_BEFORE_ROLE:
             return row.seen_before
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_TEXT:
-            return row.text
+            return isolate(row.text)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_MEDIA and row.seen_before:
             return "A picture of this claim was seen before, under another claim or file"
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_MEDIA and row.seen_before:
@@ -205,9 +206,10 @@ class ClaimsModel(QAbstractTableModel):
         if column == COL_POSTED:
             return format_time(row.posted_at)
         if column == COL_SOURCE:
-            return f"{row.source} · {row.reliability}" if row.reliability else row.source
+            source = reveal(row.source)  # a handle cannot pass for another
+            return f"{source} · {row.reliability}" if row.reliability else source
         if column == COL_TEXT:
-            return row.text
+            return isolate(row.text)  # its controls end in its cell
         if column == COL_MEDIA:
             count = str(row.media_count) if row.media_count else ""
             return f"{SEEN_BADGE}  {count}" if row.seen_before else count

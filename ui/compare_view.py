@@ -36,6 +36,7 @@ from ui.image_convert import PictureView, add_zoom_buttons, to_qimage
 from ui.messages import error_message, show_error
 from ui.seen_before import precise_video_time, video_time
 from ui.tasks import TaskRunner
+from workbench.bidi import reveal
 from workbench.errors import WorkbenchError
 from workbench.features import FeatureService
 from workbench.ingest import MediaService
@@ -182,7 +183,9 @@ class CompareView(QDialog):
         self._syncing = False
         self._mode = SIDE_BY_SIDE
 
-        self.setWindowTitle(f"Compare {self.left.original_name} and {self.right.original_name}")
+        self.setWindowTitle(
+            f"Compare {reveal(self.left.original_name)} and {reveal(self.right.original_name)}"
+        )
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint)
         self.left_view = PictureView()
         self.right_view = PictureView()
@@ -228,7 +231,7 @@ class CompareView(QDialog):
             )
 
     def _describe(self, media: MediaView, side: str, distance: int | None) -> str:
-        parts = [f"<b>{escape(media.original_name)}</b>"]
+        parts = [f"<b>{escape(reveal(media.original_name))}</b>"]
         at = self.right_t_ms if side == "right" else None
         if media.kind == "video" and at is not None:  # which video, and when: first
             parts.append(f"<b>video at {video_time(at)}</b>")
@@ -376,8 +379,8 @@ class CompareView(QDialog):
         self.blend_view.set_overlay_opacity(value / 100)
         self.blend_label.setText(f"Right over left: {value}%")
         self.blend_title.setText(
-            f"<b>{escape(self.right.original_name)}</b> at {value}% over "
-            f"<b>{escape(self.left.original_name)}</b>"
+            f"<b>{escape(reveal(self.right.original_name))}</b> at {value}% over "
+            f"<b>{escape(reveal(self.left.original_name))}</b>"
             + (f" · distance {self.distance}" if self.distance is not None else "")
         )
 
@@ -440,8 +443,8 @@ class CompareView(QDialog):
                 self.right_title.text() + " · <i>stretched to the left picture's shape</i>"
             )
         self.difference_title.setText(
-            f"Difference |<b>{escape(self.left.original_name)}</b> − "
-            f"<b>{escape(self.right.original_name)}</b>| · black = same · mean "
+            f"Difference |<b>{escape(reveal(self.left.original_name))}</b> − "
+            f"<b>{escape(reveal(self.right.original_name))}</b>| · black = same · mean "
             f"{result.difference_mean:.1f} of 255"
         )
         self._mark_agreement(result)

@@ -89,7 +89,7 @@ class FilterBar(QWidget):
         combo = QComboBox()
         combo.setAccessibleName(f"Filter by {name.lower()}")
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(6)
+        combo.setMinimumContentsLength(3)  # the detail pane needs the width more
         combo.addItem(ANY, None)
         return combo
 

@@ -60,7 +60,7 @@ from ui.settings_dialog import SettingsChoice, SettingsDialog, store_choice
 from ui.status_chip import StatusChipDelegate
 from ui.tasks import TaskRunner
 from ui.verdict import VERDICTS, VerdictDialog, decide
-from ui.window_state import restore_window_state, save_window_state
+from ui.window_state import fit_to_screen, restore_window_state, save_window_state
 from workbench.changes import ChangeFeed, Changes
 from workbench.errors import WorkbenchError
 from workbench.features import FeaturePassResult
@@ -188,12 +188,12 @@ class MainWindow(QMainWindow):
         self.refresh_claims()
         count = self.claims_model.rowCount()
         self.statusBar().showMessage(f"{count} claim{'s' if count != 1 else ''} in this workspace")
-        self.resize(1200, 720)
-        splitter.setSizes([180, 600, 440])  # the detail pane needs room for pictures
         self.quick_capture = QuickCapture(self)  # drops and Ctrl+V, after the detail pane
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.quick_capture.paste_action)
-        restore_window_state(self)  # last: the analyst's layout wins over the defaults
+        # Last: the analyst's layout wins; a first start fills most of the screen.
+        if not restore_window_state(self):
+            fit_to_screen(self, splitter)
         self.poll_timer.start()
         QTimer.singleShot(FEATURE_PASS_DELAY_MS, self, self._start_feature_pass)
 

@@ -35,6 +35,7 @@ from ui.image_convert import PictureView, add_zoom_buttons, format_bytes, to_qim
 from ui.messages import error_message, show_error
 from ui.seen_before import SeenBeforeList, load_seen_before
 from ui.tasks import TaskRunner
+from workbench.bidi import reveal
 from workbench.errors import WorkbenchError
 from workbench.pictures import VIEW_SIDE, media_picture
 from workbench.views import MediaView
@@ -115,7 +116,7 @@ class MediaViewer(QDialog):
         self.picture_error: str | None = None
         self.picture_size = QSize()
 
-        self.setWindowTitle(f"{self.media.original_name} — media viewer")
+        self.setWindowTitle(f"{reveal(self.media.original_name)} — media viewer")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint)
         self.view = PictureView()
         self.view.view_changed.connect(self._show_zoom)
@@ -163,7 +164,7 @@ class MediaViewer(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
 
-        title = QLabel(m.original_name)
+        title = QLabel(reveal(m.original_name))
         font = title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
@@ -206,7 +207,7 @@ class MediaViewer(QDialog):
         layout.addLayout(camera)
 
         file_facts = QFormLayout()
-        self._fact(file_facts, "Added by", m.acquired_by)
+        self._fact(file_facts, "Added by", reveal(m.acquired_by))
         self._fact(file_facts, "Added", format_time(m.acquired_at))
         if m.acquired_from:
             # A long path would widen the pane: shown shortened in the middle, whole on hover.

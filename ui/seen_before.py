@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTree
 from ui.claims_model import format_time, short
 from ui.messages import error_message
 from ui.tasks import TaskRunner
+from workbench.bidi import isolate, reveal
 from workbench.errors import WorkbenchError
 from workbench.views import NearDuplicate
 from workbench.workspace import Workspace
@@ -228,12 +229,12 @@ class SeenBeforeList(QTreeWidget):
 
 
 def _item(entry: SeenBefore, this_claim: str | None) -> QTreeWidgetItem:
-    dup, name = entry.duplicate, entry.original_name
+    dup, name = entry.duplicate, reveal(entry.original_name)
     first_seen = format_time(dup.first_seen)
 
     def where(claim: SeenClaim) -> str:
-        text = "this claim" if claim.id == this_claim else short(claim.text)
-        return f"{text} — {claim.case_name}" if claim.case_name else text
+        text = "this claim" if claim.id == this_claim else isolate(short(claim.text))
+        return f"{text} — {reveal(claim.case_name)}" if claim.case_name else text
 
     claims = "\n".join(where(c) for c in entry.claims) or "under no claim"
     # Two lines under one thumbnail keep the row narrow enough for a side pane.
@@ -266,7 +267,7 @@ def _item(entry: SeenBefore, this_claim: str | None) -> QTreeWidgetItem:
     item.setToolTip(COL_PICTURE, f"{picture_tip}\nSHA-256 {dup.sha256}")
     item.setToolTip(
         COL_CLAIMS,
-        "\n".join(f"{c.id}: {c.text}" for c in entry.claims) or "Under no claim",
+        "\n".join(f"{c.id}: {isolate(c.text)}" for c in entry.claims) or "Under no claim",
     )
     item.setData(COL_CLAIMS, CLAIM_IDS_ROLE, tuple(c.id for c in entry.claims))
     item.setTextAlignment(COL_DISTANCE, Qt.AlignmentFlag.AlignCenter)

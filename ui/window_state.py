@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
 ORGANIZATION = "claim-workbench"
@@ -25,6 +26,11 @@ STATE_FILE_ENV = "WORKBENCH_UI_STATE"
 #: Bump when the window's layout changes so much that an older saved state would mislead
 #: (e.g. other columns, or columns that became resizable): older states are then ignored.
 STATE_VERSION = 3  # 2: the cases list joined the main splitter; 3: the detail pane split
+#: A first start: the window's share of the screen, the detail pane's share of the window.
+SCREEN_SHARE = 0.92
+DETAIL_SHARE = 0.36
+DETAIL_MIN = 440  # px: the claim's fields and the seen-before table without scrolling sideways
+SIDE_MIN = 180  # px: the cases list
 
 
 def settings() -> QSettings:
@@ -78,16 +84,34 @@ def _int(value: object) -> int | None:
         return None
 
 
-def restore_window_state(window: QMainWindow, key: str = "main") -> None:
-    """Put the window back as ``save_window_state`` left it; anything unusable is skipped."""
+def fit_to_screen(window: QMainWindow, splitter: QSplitter) -> None:
+    """A first start: the window takes ``SCREEN_SHARE`` of the screen it opens on,
+    centred, and the main splitter gives the detail pane ``DETAIL_SHARE`` of it (at least
+    ``DETAIL_MIN`` px: the claim's fields, a row of thumbnails, the seen-before table)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry()
+    width, height = int(area.width() * SCREEN_SHARE), int(area.height() * SCREEN_SHARE)
+    window.resize(width, height)
+    window.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+    sizes = splitter.sizes()
+    if len(sizes) == 3:  # cases | claims table | detail
+        side = min(max(sizes[0], SIDE_MIN), width // 6)
+        detail = max(DETAIL_MIN, int(width * DETAIL_SHARE))
+        splitter.setSizes([side, max(width - side - detail, 200), detail])
+
+
+def restore_window_state(window: QMainWindow, key: str = "main") -> bool:
+    """Put the window back as ``save_window_state`` left it; anything unusable is skipped.
+    False when nothing usable was saved (a first start: the caller lays it out). A saved
+    geometry larger than today's screen is fitted onto it by Qt (``restoreGeometry``)."""
     store = settings()
     store.beginGroup(key)
     try:
         if _int(store.value("version")) != STATE_VERSION:
-            return  # nothing saved, or saved by a window laid out differently
+            return False  # nothing saved, or saved by a window laid out differently
         geometry = _bytes(store.value("geometry"))
-        if geometry is not None:
-            window.restoreGeometry(geometry)
+        if geometry is None or not window.restoreGeometry(geometry):
+            return False
         state = _bytes(store.value("state"))
         if state is not None:
             window.restoreState(state, STATE_VERSION)
@@ -100,5 +124,6 @@ def restore_window_state(window: QMainWindow, key: str = "main") -> None:
             # Qt restores a state with another number of columns and mangles the layout.
             if saved is not None and _int(store.value(f"header_sections/{name}")) == header.count():
                 header.restoreState(saved)
+        return True
     finally:
         store.endGroup()
