@@ -9,8 +9,22 @@ Shaping costs: HarfBuzz through fpdf2 makes a line about three times slower to s
 of a report is Latin, where shaping changes nothing, so it is switched on only for text
 with characters of complex or right-to-left scripts (``needs_shaping``). Pictures are the
 cached JPEG thumbnails, embedded as they are (no re-encoding); one file used twice is
-embedded once. Fonts ship in ``workbench/fonts`` (DejaVu Sans for Latin and the rest,
-Noto Naskh Arabic for Arabic passages; licences beside them).
+embedded once.
+
+Every character is drawn (``workbench.report_fonts``: the shipped fonts, which one sets
+each cluster, the bidi fixes). Every value goes through ``_Document.drawn`` once: each of
+its paragraphs closes the bidi controls it opened, and a character no font has becomes
+``MARKER``, counted. Each value is its own cell (its own bidi paragraph), so it cannot
+reorder its label or the next line; a claim's title is isolated from its number.
+
+The count of what could not be drawn is said on the cover, which is drawn first, while
+the claims are built one at a time as they are laid out (a missing thumbnail made then).
+Counting beforehand would take a second pass over the model's text, building every entry
+twice (or the model would have to know which of its strings a renderer draws); so the
+count is taken while laying out, of exactly what was replaced, and the rest of the cover
+page is kept with fpdf2's ``insert_toc_placeholder``, whose function fpdf2 calls when the
+document is written, when the count is known. The footer is counted once, not per page.
+Nothing is said when every character was drawn.
 """
 
 from __future__ import annotations
@@ -24,6 +38,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from PIL import Image
 
+from workbench.bidi import isolate
 from workbench.report import (
     AUDIT_COLUMNS,
     HEADINGS,
@@ -35,9 +50,8 @@ from workbench.report import (
     Report,
     Verdict,
 )
+from workbench.report_fonts import MARKER, MONO, NASKH, SANS, FontedPDF, fenced
 
-FONTS = Path(__file__).resolve().parent / "fonts"
-SANS, MONO, NASKH = "dejavu", "dejavumono", "naskh"
 MARGIN = 16.0  # mm
 LINE_H = 4.6  # mm, body text at 9 pt
 LABEL_W = 32.0  # claim lines' label column
@@ -75,21 +89,16 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-class _Document(FPDF):
-    """A4 portrait, the report's fonts, and a footer with the report line and page."""
+class _Document(FontedPDF):
+    """A4 portrait, the report's fonts, and a footer with the report line and page.
+    ``undrawn`` counts the characters drawn as ``MARKER`` (the footer's once)."""
 
     def __init__(self, footer_text: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.footer_text = footer_text
+        self.undrawn = 0
+        self.footer_text = self.drawn(footer_text)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 4)
-        self.add_font(SANS, "", FONTS / "DejaVuSans.ttf")
-        self.add_font(SANS, "B", FONTS / "DejaVuSans-Bold.ttf")
-        self.add_font(MONO, "", FONTS / "DejaVuSansMono.ttf")
-        self.add_font(NASKH, "", FONTS / "NotoNaskhArabic-Regular.ttf")
-        self.add_font(NASKH, "B", FONTS / "NotoNaskhArabic-Bold.ttf")
-        # Naskh has Arabic only: its passages' digits and Latin words come from DejaVu.
-        self.set_fallback_fonts([SANS], exact_match=False)
         self.set_creator("workbench")
         self._sizes: dict[Path, tuple[int, int]] = {}
 
@@ -97,14 +106,20 @@ class _Document(FPDF):
     def text_width(self) -> float:
         return float(self.w - self.l_margin - self.r_margin)
 
-    def shaping_for(self, text: str) -> None:
-        self.set_text_shaping(needs_shaping(text))
+    def drawn(self, value: str) -> str:
+        """``value`` as it is drawn (each paragraph closing its bidi controls, what no
+        font has as ``MARKER``, counted), with shaping on when it needs it. Called once
+        for each value drawn."""
+        value, missing = self.plan.drawable(fenced(value))
+        self.undrawn += missing
+        self.set_text_shaping(needs_shaping(value))
+        return value
 
     def footer(self) -> None:
         self.set_y(-MARGIN)
         self.set_font(SANS, "", 7)
         self.set_text_color(*GREY)
-        self.shaping_for(self.footer_text)
+        self.set_text_shaping(needs_shaping(self.footer_text))
         self.cell(self.text_width - 20, 4, self.footer_text)
         self.cell(20, 4, f"page {self.page_no()}", align="R")
         self.set_text_color(0, 0, 0)
@@ -132,13 +147,15 @@ def render(report: Report, claims: Iterator[ClaimEntry], out: BinaryIO) -> int:
     return int(pdf.pages_count)
 
 
-def layout(report: Report, claims: Iterator[ClaimEntry]) -> FPDF:
+def layout(report: Report, claims: Iterator[ClaimEntry]) -> _Document:
     """The laid-out document, not yet written (tests read its fonts' glyphs from it)."""
     pdf = _Document(report.footer)
     pdf.set_title(f"{report.cover.title}, {report.cover.subtitle}")
     pdf.set_author(_author(report))
     _cover(pdf, report)
-    pdf.add_page()
+    # The rest of the cover is kept for the count of characters no font could draw,
+    # known once every page is laid out; fpdf2 draws it there when the file is written.
+    pdf.insert_toc_placeholder(_undrawn_note, pages=1, reset_page_indices=False)
     pdf.start_section(HEADINGS["claims"])
     _heading(pdf, HEADINGS["claims"])
     for claim in claims:
@@ -175,12 +192,10 @@ def _cover(pdf: _Document, report: Report) -> None:
     pdf.start_section(cover.title)
     pdf.set_y(50)
     pdf.set_font(SANS, "B", 24)
-    pdf.shaping_for(cover.title)
-    pdf.multi_cell(0, 11, cover.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 11, pdf.drawn(cover.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(SANS, "", 11)
     pdf.set_text_color(*GREY)
-    pdf.shaping_for(cover.subtitle)
-    pdf.multi_cell(0, 6, cover.subtitle, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 6, pdf.drawn(cover.subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(0, 0, 0)
     pdf.ln(8)
     _lines(pdf, cover.lines, MARGIN, LABEL_W, pdf.text_width - LABEL_W)
@@ -197,13 +212,27 @@ def _cover(pdf: _Document, report: Report) -> None:
         pdf.set_text_shaping(False)
         pdf.cell(14, 6, str(item.count))
         x += width + 18
+    pdf.ln(6)
+
+
+def _undrawn_note(pdf: FPDF, _outline: object) -> None:
+    """On the cover, how many characters no shipped font has (nothing when none)."""
+    missing = pdf.undrawn if isinstance(pdf, _Document) else 0
+    if missing:
+        pdf.set_xy(MARGIN, pdf.get_y() + 4)
+        pdf.set_font(SANS, "B", 9)
+        pdf.set_text_color(138, 28, 28)
+        pdf.set_text_shaping(False)
+        noun = "character" if missing == 1 else "characters"
+        note = f"{missing} {noun} could not be drawn with the report's fonts (shown as {MARKER})"
+        pdf.multi_cell(0, 5, note)
+        pdf.set_text_color(0, 0, 0)
 
 
 def _heading(pdf: _Document, text: str) -> None:
     pdf.need(20)
     pdf.set_font(SANS, "B", 13)
-    pdf.shaping_for(text)
-    pdf.multi_cell(0, 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 7, pdf.drawn(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_draw_color(0, 0, 0)
     pdf.set_line_width(0.5)
     pdf.line(MARGIN, pdf.get_y(), MARGIN + pdf.text_width, pdf.get_y())
@@ -239,10 +268,10 @@ def _claim(pdf: _Document, claim: ClaimEntry) -> None:
     pdf.set_xy(MARGIN, y + 2)
     title_w = pdf.text_width - chip_w - GAP
     pdf.set_font(SANS, "B", 12)
-    pdf.shaping_for(claim.title)
-    number = f"#{claim.number}  "
-    text = f"{claim.title}  {number.strip()}" if claim.title_rtl else number + claim.title
-    pdf.multi_cell(title_w, 6, text, align="R" if claim.title_rtl else "L")
+    # The title is isolated, so that its direction (or an override in it) keeps the number.
+    title = isolate(claim.title)
+    text = f"{title}  #{claim.number}" if claim.title_rtl else f"#{claim.number}  {title}"
+    pdf.multi_cell(title_w, 6, pdf.drawn(text), align="R" if claim.title_rtl else "L")
     pdf.set_xy(MARGIN, pdf.get_y() + 1.5)
     for passage in claim.passages:
         _passage(pdf, passage)
@@ -257,18 +286,18 @@ def _passage(pdf: _Document, passage: Passage) -> None:
     pdf.need(14)
     pdf.set_font(SANS, "", 7.5)
     pdf.set_text_color(*GREY)
-    pdf.set_text_shaping(False)
-    pdf.cell(0, 4, passage.label, align="R" if passage.rtl else "L")
+    pdf.cell(0, 4, pdf.drawn(passage.label), align="R" if passage.rtl else "L")
     pdf.ln(4)
     pdf.set_text_color(0, 0, 0)
     if passage.rtl:
         pdf.set_font(NASKH, "", 12)
+        text = pdf.drawn(passage.text)
         pdf.set_text_shaping(True, direction="rtl")
-        pdf.multi_cell(0, 7, passage.text, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 7, text, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     else:
         pdf.set_font(SANS, "", 10)
-        pdf.shaping_for(passage.text)
-        pdf.multi_cell(0, 5, passage.text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        text = pdf.drawn(passage.text)
+        pdf.multi_cell(0, 5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1.5)
 
 
@@ -290,21 +319,23 @@ def _lines(pdf: _Document, lines: Sequence[Line], x: float, label_w: float, valu
 
 
 def _value(pdf: _Document, line: Line, width: float) -> None:
+    """A line's value: its own cell, so its text (its direction, a bidi control in it)
+    cannot reorder the label or the next line."""
     if line.mono:
         pdf.set_font(MONO, "", 7)
-        pdf.set_text_shaping(False)
+        value = pdf.drawn(line.value)
         pdf.multi_cell(
-            width, LINE_H, line.value, wrapmode=WrapMode.CHAR, new_x=XPos.LEFT, new_y=YPos.NEXT
+            width, LINE_H, value, wrapmode=WrapMode.CHAR, new_x=XPos.LEFT, new_y=YPos.NEXT
         )
         return
     pdf.set_font(SANS, "", 9)
-    pdf.shaping_for(line.value)
+    value = pdf.drawn(line.value)
     align = "R" if line.rtl else "L"
-    if "\n" not in line.value and pdf.get_string_width(line.value) <= width - 2:
+    if "\n" not in value and pdf.get_string_width(value) <= width - 2:
         # One line: a plain cell sets it several times faster than multi_cell.
-        pdf.cell(width, LINE_H, line.value, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.cell(width, LINE_H, value, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
     else:
-        pdf.multi_cell(width, LINE_H, line.value, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(width, LINE_H, value, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
 
 
 def _media(pdf: _Document, media: MediaEntry) -> None:
@@ -342,16 +373,13 @@ def _media(pdf: _Document, media: MediaEntry) -> None:
         pdf.set_xy(MARGIN, top)
         pdf.set_font(SANS, "", 8)
         pdf.set_text_color(138, 28, 28)
-        pdf.shaping_for(media.picture_note)
-        pdf.multi_cell(PICTURE_W, 4, media.picture_note)
+        pdf.multi_cell(PICTURE_W, 4, pdf.drawn(media.picture_note))
         pdf.set_text_color(0, 0, 0)
     value_w = MARGIN + pdf.text_width - text_x - MEDIA_LABEL_W
     pdf.set_xy(text_x, top)
     pdf.set_font(SANS, "B", 9)
-    pdf.shaping_for(media.title)
-    pdf.multi_cell(
-        value_w + MEDIA_LABEL_W, LINE_H + 0.4, media.title, new_x=XPos.LEFT, new_y=YPos.NEXT
-    )
+    title = pdf.drawn(media.title)
+    pdf.multi_cell(value_w + MEDIA_LABEL_W, LINE_H + 0.4, title, new_x=XPos.LEFT, new_y=YPos.NEXT)
     _lines(pdf, media.lines, text_x, MEDIA_LABEL_W, value_w)
     pdf.set_x(text_x)
     pdf.set_font(SANS, "B", 8)
@@ -382,7 +410,7 @@ def _table(
     (no layout run twice); it is set with page breaks off, so it never splits."""
     _table_header(pdf, columns, widths)
     for row in rows:
-        cells = list(zip(row, widths, strict=True))
+        cells = [(pdf.drawn(text), w) for text, w in zip(row, widths, strict=True)]
         estimate = max(
             _lines_needed(pdf, t, w, i in mono_columns) for i, (t, w) in enumerate(cells)
         )
@@ -423,10 +451,9 @@ def _table_header(pdf: _Document, columns: Sequence[str], widths: Sequence[float
 def _cell_font(pdf: _Document, text: str, mono: bool) -> None:
     if mono:
         pdf.set_font(MONO, "", 6.5)
-        pdf.set_text_shaping(False)
     else:
         pdf.set_font(SANS, "", 7)
-        pdf.shaping_for(text)
+    pdf.set_text_shaping(needs_shaping(text))
 
 
 def _fits(pdf: _Document, text: str, width: float) -> bool:
