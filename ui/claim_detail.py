@@ -15,12 +15,14 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QIcon, QTextDocumentFragment
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -73,7 +75,10 @@ def load_claim_detail(workspace: Workspace, claim_id: str) -> ClaimDetail:
 
 def _row(label: str, value: str) -> str:
     cell = "<td style='color:gray; padding-right:8px'>"
-    return f"<tr>{cell}{escape(label)}</td><td>{value}</td></tr>"
+    # The form reads left to right whatever a value starts with: Qt takes a paragraph's
+    # direction from its first strong letter even inside an isolate, so an Arabic
+    # rationale would turn "— decided by …" after it around.
+    return f"<tr>{cell}{escape(label)}</td><td dir='ltr'>{value}</td></tr>"
 
 
 def _size(byte_size: int) -> str:
@@ -236,14 +241,19 @@ class ClaimDetailPane(QWidget):
         column.addWidget(self.seen_title)
         column.addWidget(self.seen_list, 1)
         column.addStretch(0)  # takes the room when there is no list to give it to
-        self.media_panel = media_panel
+        # Too little height for the strip, the facts and the list: it scrolls, rather than
+        # the layout squeezing the wrapped labels over the strip.
+        self.media_panel = QScrollArea()
+        self.media_panel.setWidget(media_panel)
+        self.media_panel.setWidgetResizable(True)
+        self.media_panel.setFrameShape(QFrame.Shape.NoFrame)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("detailSplitter")  # its place is remembered by this name
         splitter.addWidget(self.fields)
-        splitter.addWidget(media_panel)
+        splitter.addWidget(self.media_panel)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([10_000, 10_000])  # halves: the fields, then the media
+        splitter.setSizes([9_000, 11_000])  # the fields scroll; the media need the height
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

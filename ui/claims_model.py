@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from workbench.bidi import isolate, reveal
 from workbench.search import ClaimQuery, ClaimRow, ClaimSearch
@@ -60,6 +61,15 @@ def format_time(value: datetime | None) -> str:
     if (value.hour, value.minute, value.second) == (0, 0, 0):
         return f"{value:%Y-%m-%d}"
     return f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+class MiddleElideDelegate(QStyledItemDelegate):
+    """Cuts a cell's text in the middle, not at its end: a long handle in the source
+    column keeps its platform's end and its reliability grade (``… (telegram) · B``)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class ClaimsModel(QAbstractTableModel):
@@ -191,6 +201,9 @@ class ClaimsModel(QAbstractTableModel):
             return row.seen_before
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_TEXT:
             return isolate(row.text)
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_SOURCE and row.source:
+            grade = f", reliability {row.reliability}" if row.reliability else ""
+            return reveal(row.source) + grade  # the whole handle, when the cell cuts it
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_MEDIA and row.seen_before:
             return "A picture of this claim was seen before, under another claim or file"
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_MEDIA and row.seen_before:

@@ -43,6 +43,7 @@ from ui.claims_model import (
     COL_STATUS,
     COL_TEXT,
     ClaimsModel,
+    MiddleElideDelegate,
 )
 from ui.commands import ClaimHistory
 from ui.compare_view import open_compare_view
@@ -149,8 +150,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self._build_navigator())
         splitter.addWidget(claims_side)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(1, 3)  # the cases list: 0, it keeps its width
         splitter.setStretchFactor(2, 2)
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
@@ -211,15 +211,15 @@ class MainWindow(QMainWindow):
         view.verticalHeader().hide()
         view.setAccessibleName("Claims")
         view.setItemDelegateForColumn(COL_STATUS, StatusChipDelegate(view))
+        view.setItemDelegateForColumn(COL_SOURCE, MiddleElideDelegate(view))  # keeps the grade
         view.doubleClicked.connect(lambda _index: self.edit_claim())
         # Fixed starting widths the analyst can drag: sizing to contents would make Qt read
         # a thousand rows at start, defeating the model's paging on a big workspace.
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
-        em = view.fontMetrics().horizontalAdvance("m")
         for column, width in COLUMN_WIDTHS_EM.items():
-            header.resizeSection(column, width * em)
+            header.resizeSection(column, width * view.fontMetrics().horizontalAdvance("m"))
         return view
 
     def _build_navigator(self) -> QWidget:

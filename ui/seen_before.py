@@ -161,10 +161,15 @@ class SeenBeforeList(QTreeWidget):
         self.setWordWrap(True)
         self.setAccessibleName("Seen before")
         self.setToolTip("Double-click or press Enter to compare the two pictures")
+        # The columns share the list's width and never ask for more: a long file name or
+        # claim wraps, and what still does not fit is cut in the middle (a name keeps its
+        # extension); the tooltips say it whole. No sideways scrolling in a side pane.
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.header()
-        for column in (COL_PICTURE, COL_DISTANCE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_PICTURE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_DISTANCE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_CLAIMS, QHeaderView.ResizeMode.Stretch)
         self.itemActivated.connect(self._activated)
 
     def show_entries(self, entries: tuple[SeenBefore, ...], this_claim: str | None = None) -> None:

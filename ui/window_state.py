@@ -9,15 +9,18 @@ order among the window's splitters or headers, which is fixed by how the window 
 Only horizontal headers are kept: a table's vertical header is its rows (data), not layout.
 Restoring is forgiving: nothing saved is a no-op, and a value that is not what was saved
 (corrupt, another Qt, another build of the window) is ignored, leaving that part as built.
+With no geometry to restore (a first start, or one Qt refused), ``fit_to_screen`` opens the
+window on most of the screen, or maximised, with the detail pane wide enough to read.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
+from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QWidget
 
 ORGANIZATION = "claim-workbench"
 APPLICATION = "workbench"
@@ -25,12 +28,17 @@ APPLICATION = "workbench"
 STATE_FILE_ENV = "WORKBENCH_UI_STATE"
 #: Bump when the window's layout changes so much that an older saved state would mislead
 #: (e.g. other columns, or columns that became resizable): older states are then ignored.
-STATE_VERSION = 3  # 2: the cases list joined the main splitter; 3: the detail pane split
+#: 2: the cases list joined the main splitter; 3: the detail pane split; 4: a first start
+#: fits the screen (a state kept from before would keep its squeezed detail pane).
+STATE_VERSION = 4
 #: A first start: the window's share of the screen, the detail pane's share of the window.
 SCREEN_SHARE = 0.92
 DETAIL_SHARE = 0.36
-DETAIL_MIN = 440  # px: the claim's fields and the seen-before table without scrolling sideways
-SIDE_MIN = 180  # px: the cases list
+#: In widths of an "m" of the window's font (so a larger font asks for more): the detail
+#: pane's content (the fields wrapped, a row of thumbnails, the seen-before table's three
+#: columns) reads at this width; the cases list is happy with a little less than this.
+DETAIL_EM = 34
+SIDE_EM = 14
 
 
 def settings() -> QSettings:
@@ -85,33 +93,105 @@ def _int(value: object) -> int | None:
 
 
 def fit_to_screen(window: QMainWindow, splitter: QSplitter) -> None:
-    """A first start: the window takes ``SCREEN_SHARE`` of the screen it opens on,
-    centred, and the main splitter gives the detail pane ``DETAIL_SHARE`` of it (at least
-    ``DETAIL_MIN`` px: the claim's fields, a row of thumbnails, the seen-before table)."""
+    """A first start: the window takes ``SCREEN_SHARE`` of the screen it opens on, centred;
+    on a screen too narrow for that to leave the cases list ``SIDE_EM`` and the detail
+    pane ``DETAIL_EM`` beside the claims table (whose filters need their width: a
+    laptop's 1366 pixels), it opens maximised instead. ``splitter`` (the cases list, the
+    claims table, the detail pane) is shared out by ``share_width`` when the window is
+    shown, at the width it is shown at: a splitter's sizes set before then are scaled
+    by its stretch factors, which starve the pane."""
     screen = window.screen() or QGuiApplication.primaryScreen()
     area = screen.availableGeometry()
     width, height = int(area.width() * SCREEN_SHARE), int(area.height() * SCREEN_SHARE)
     window.resize(width, height)
     window.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
-    sizes = splitter.sizes()
-    if len(sizes) == 3:  # cases | claims table | detail
-        side = min(max(sizes[0], SIDE_MIN), width // 6)
-        detail = max(DETAIL_MIN, int(width * DETAIL_SHARE))
-        splitter.setSizes([side, max(width - side - detail, 200), detail])
+    if splitter.count() != 3:
+        return
+    em = window.fontMetrics().horizontalAdvance("m")
+    if width - splitter.handleWidth() * 2 < (SIDE_EM + DETAIL_EM) * em + _least_widths(splitter)[1]:
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+
+    def share() -> None:
+        maximised = window.windowState() & Qt.WindowState.WindowMaximized
+        shown = (window.screen() or screen).availableGeometry().width() if maximised else 0
+        share_width(splitter, shown or window.width(), em)
+
+    window.installEventFilter(_OnFirstShow(window, share))
+
+
+def _least_widths(splitter: QSplitter) -> list[int]:
+    panes = (splitter.widget(n) for n in range(splitter.count()))
+    return [pane.minimumSizeHint().width() for pane in panes if pane is not None]
+
+
+def share_width(splitter: QSplitter, width: int, em: int) -> None:
+    """Share ``width`` out between the cases list, the claims table and the detail pane:
+    beside the table's minimum, the pane gets ``DETAIL_EM`` if there is room, the list up
+    to ``SIDE_EM``, then the pane up to ``DETAIL_SHARE`` of the width; the table the rest."""
+    side_min, table_min, detail_least = _least_widths(splitter)
+    room = width - splitter.handleWidth() * 2
+    spare = room - table_min  # what the cases list and the detail pane share
+    side = min(SIDE_EM * em, max(side_min, spare - DETAIL_EM * em))
+    detail = max(min(max(DETAIL_EM * em, int(room * DETAIL_SHARE)), spare - side), detail_least)
+    splitter.setSizes([side, room - side - detail, detail])
+
+
+class _OnFirstShow(QObject):
+    """Calls ``then`` once, when the window it watches is first shown (its size and frame
+    known), then goes."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            watched.removeEventFilter(self)
+            self.deleteLater()
+            self._then()
+        return False
+
+
+def _onto_screen(window: QWidget) -> None:
+    """Moves a restored window wholly onto its screen and, if still larger, shrinks it to
+    the screen: Qt's own fitting of a restored geometry leaves a window a title bar lower,
+    so one that filled the screen ends past its bottom. A maximised window is the
+    platform's to place."""
+    screen = window.screen()
+    if screen is None or window.windowState() & (
+        Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+    ):
+        return
+    area, frame, inner = screen.availableGeometry(), window.frameGeometry(), window.geometry()
+    width, height = min(frame.width(), area.width()), min(frame.height(), area.height())
+    x = min(max(frame.x(), area.x()), area.x() + area.width() - width)
+    y = min(max(frame.y(), area.y()), area.y() + area.height() - height)
+    if (width, height) != (frame.width(), frame.height()):
+        window.resize(
+            inner.width() - frame.width() + width, inner.height() - frame.height() + height
+        )
+    if (x, y) != (frame.x(), frame.y()):
+        window.move(x, y)  # a window's position is its frame's
 
 
 def restore_window_state(window: QMainWindow, key: str = "main") -> bool:
     """Put the window back as ``save_window_state`` left it; anything unusable is skipped.
-    False when nothing usable was saved (a first start: the caller lays it out). A saved
-    geometry larger than today's screen is fitted onto it by Qt (``restoreGeometry``)."""
+
+    Returns whether its geometry came back. False: nothing was saved (a first start), or
+    Qt refused the saved geometry: ``restoreGeometry`` fits a window larger than today's
+    screen onto it, but drops one saved on a screen more than a quarter wider or narrower
+    (a laptop taken off its desk's monitor). The caller then lays the window out for this
+    screen (``fit_to_screen``, which also sets the main splitter); the columns, the sort
+    order and the other splitters are restored either way."""
     store = settings()
     store.beginGroup(key)
     try:
         if _int(store.value("version")) != STATE_VERSION:
             return False  # nothing saved, or saved by a window laid out differently
         geometry = _bytes(store.value("geometry"))
-        if geometry is None or not window.restoreGeometry(geometry):
-            return False
+        restored = geometry is not None and window.restoreGeometry(geometry)
+        if restored:
+            window.installEventFilter(_OnFirstShow(window, lambda: _onto_screen(window)))
         state = _bytes(store.value("state"))
         if state is not None:
             window.restoreState(state, STATE_VERSION)
@@ -124,6 +204,6 @@ def restore_window_state(window: QMainWindow, key: str = "main") -> bool:
             # Qt restores a state with another number of columns and mangles the layout.
             if saved is not None and _int(store.value(f"header_sections/{name}")) == header.count():
                 header.restoreState(saved)
-        return True
+        return restored
     finally:
         store.endGroup()

@@ -8,20 +8,27 @@ show them all at once and a subprocess (another screen scale) can print them as 
   scroll area's viewport is allowed to);
 - ``label_problems``: a visible label whose text does not fit its contents rectangle by its
   font's metrics (wrapped rich text measured with a ``QTextDocument`` at the label's width),
-  unless it was elided (``…``) and carries the full text in its tooltip.
+  unless it was elided (``…``) and carries the full text in its tooltip;
+- ``shown_cell_text``: what a table cell shows once its delegate elided it to the column.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QLabel,
     QMenu,
     QSplitterHandle,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 
@@ -90,10 +97,12 @@ def text_size(label: QLabel, width: int | None) -> tuple[float, float]:
     document.setDefaultFont(label.font())
     document.setDocumentMargin(0)
     rich = label.textFormat() == Qt.TextFormat.RichText or (
-        label.textFormat() == Qt.TextFormat.AutoText and Qt.mightBeRichText(label.text())
+        label.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(label.text())
     )
     if rich:
         document.setHtml(label.text())
+    elif label.buddy() is not None:  # "&Status" reads "Status" (Alt+S): "&&" is one "&"
+        document.setPlainText(re.sub("&(.)", r"\1", label.text()))
     else:
         document.setPlainText(label.text())
     if width is not None:
@@ -121,3 +130,18 @@ def label_problems(root: QWidget) -> list[str]:
 
 def layout_problems(root: QWidget) -> list[str]:
     return overlaps(root) + label_problems(root)
+
+
+def shown_cell_text(view: QTableView, row: int, column: int) -> str:
+    """A table cell's text as its delegate draws it: elided to the column's width."""
+    index = view.model().index(row, column)
+    delegate = view.itemDelegateForIndex(index)
+    option = QStyleOptionViewItem()
+    option.initFrom(view.viewport())
+    option.rect = view.visualRect(index)
+    assert isinstance(delegate, QStyledItemDelegate)
+    delegate.initStyleOption(option, index)
+    style = view.style()
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    width = view.columnWidth(column) - 2 * margin
+    return option.fontMetrics.elidedText(option.text, option.textElideMode, width)

@@ -10,10 +10,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from ui.claim_detail import ClaimDetailPane, claim_html, load_claim_detail, media_html
 from ui.claims_model import COL_SOURCE, COL_TEXT, ClaimsModel
+from ui.compare_view import CompareView
+from ui.main_window import MainWindow
+from ui.media_viewer import MediaViewer
 from workbench.bidi import FSI, PDI
 from workbench.search import ClaimRow
 from workbench.workspace import Workspace
@@ -62,3 +66,51 @@ def test_claims_table_reveals_the_handle_and_fences_the_text() -> None:
     source = ClaimsModel._display(row, COL_SOURCE)
     assert source == "@news⟨RLO⟩lanigiro (telegram) · C"
     assert ClaimsModel._display(row, COL_TEXT) == f"{FSI}a {RLO}b{PDI}"
+
+
+def test_the_window_shows_markers_and_isolates_everywhere(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path
+) -> None:
+    """Through the real window: the table's cells, the pane, the seen-before row naming the
+    other copy, and the viewer's and the compare view's titles. What is stored is exact."""
+    claim_id = _spoofed(workspace, tmp_path)
+    copy = tmp_path / f"copy{RLO}gnp.exe"  # the same picture again: a seen-before row
+    shutil.copyfile(DATA / "neardup" / "hopper.jpg", copy)
+    workspace.media.ingest([copy], claim_id=claim_id)
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    window.select_claim(claim_id)
+
+    model, row = window.claims_model, window.claims_model.row_of(claim_id)
+    assert row is not None
+    assert model.index(row, COL_SOURCE).data() == "@news⟨RLO⟩lanigiro (telegram) · F"
+    assert (
+        model.index(row, COL_SOURCE)
+        .data(Qt.ItemDataRole.ToolTipRole)
+        .startswith("@news⟨RLO⟩lanigiro")
+    )
+    text = model.index(row, COL_TEXT).data()
+    assert text == f"{FSI}Text with an override {RLO}desrever{PDI}"
+    shown = window.detail.text()
+    assert "@news⟨RLO⟩lanigiro" in shown and "https://t.me/news⟨RLO⟩/5" in shown
+
+    strip = window.detail.media_strip
+    names = [strip.item(i).text() for i in range(strip.count())]
+    assert all(RLO not in name for name in names)
+    assert any("photo⟨RLO⟩gnp.exe" in name for name in names)
+    assert any("copy⟨RLO⟩gnp.exe" in name for name in names)
+    [(picture, _distance, under)] = window.detail.seen_list.rows()
+    assert "⟨RLO⟩gnp.exe" in picture and RLO not in picture
+    assert under == "this claim"
+
+    pictures = {m.original_name: m.media_id for m in workspace.claims.get(claim_id).media}
+    assert set(pictures) == {f"photo{RLO}gnp.exe", f"copy{RLO}gnp.exe"}  # stored exactly
+    viewer = MediaViewer(workspace, pictures[f"photo{RLO}gnp.exe"])
+    qtbot.addWidget(viewer)
+    assert viewer.windowTitle() == "photo⟨RLO⟩gnp.exe — media viewer"
+    compare = CompareView(workspace, *pictures.values())
+    qtbot.addWidget(compare)
+    assert RLO not in compare.windowTitle() and compare.windowTitle().count("⟨RLO⟩") == 2
+    assert RLO not in compare.left_title.text()
+    qtbot.waitUntil(lambda: viewer.is_loaded and compare.is_loaded, timeout=10_000)

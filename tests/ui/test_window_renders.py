@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -48,6 +49,9 @@ def sample_window(qtbot: QtBot, workspace: Workspace, size: tuple[int, int]) -> 
     create_sample_case(workspace)
     window = MainWindow(workspace)
     qtbot.addWidget(window)
+    # A first start on the 800×800 offscreen screen opens maximised: these tests give the
+    # window the size of the screen they stand for instead.
+    window.setWindowState(Qt.WindowState.WindowNoState)
     window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
@@ -136,6 +140,7 @@ def test_the_window_is_sharp_on_a_4k_screen(tmp_path: Path) -> None:
         """
         import sys
         from pathlib import Path
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
         from ui.main_window import MainWindow
@@ -144,6 +149,7 @@ def test_the_window_is_sharp_on_a_4k_screen(tmp_path: Path) -> None:
         workspace = Workspace(Location.of(Path(sys.argv[1])), "analyst")
         create_sample_case(workspace)
         window = MainWindow(workspace)
+        window.setWindowState(Qt.WindowState.WindowNoState)  # maximised on 800×800
         window.resize(1920, 1080)
         window.show()
         app.processEvents()

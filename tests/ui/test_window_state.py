@@ -29,6 +29,9 @@ def new_window(qtbot: QtBot, workspace: Workspace) -> MainWindow:
     # The offscreen screen is 800×800 and Qt fits a restored geometry on the screen: let
     # the window be small enough for the sizes below to come back exactly.
     window.setMinimumSize(400, 300)
+    # A first start on that screen opens maximised (too narrow for the panes at 92%):
+    # these tests size the window themselves, as an analyst would after un-maximising it.
+    window.setWindowState(Qt.WindowState.WindowNoState)
     window.show()
     qtbot.waitExposed(window)
     return window
