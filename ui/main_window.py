@@ -218,8 +218,9 @@ class MainWindow(QMainWindow):
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        em = view.fontMetrics().horizontalAdvance("m")
         for column, width in COLUMN_WIDTHS_EM.items():
-            header.resizeSection(column, width * view.fontMetrics().horizontalAdvance("m"))
+            header.resizeSection(column, width * em)
         return view
 
     def _build_navigator(self) -> QWidget:

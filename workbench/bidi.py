@@ -68,6 +68,6 @@ def isolate(text: str) -> str:
     """``text`` fenced in a first-strong isolate: it takes its direction from its first
     strong letter and its controls end at its end. Text without controls or
     right-to-left letters is returned as it is (most of a report)."""
-    if not text or (text.isascii()):
+    if not text or text.isascii():
         return text
     return FSI + balanced(text) + PDI

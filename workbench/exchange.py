@@ -70,16 +70,11 @@ def export(
     if fmt not in EXPORT_FORMATS:
         raise ValidationError("format", f"{fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
     found = gather(ws, scope, should_cancel=should_cancel)
-    if fmt == "claimreview":
-        from workbench.formats import NO_URL, write_claimreview
-
-        publication = publication or Publication()
-        written, left_out = write_claimreview(found, out, publication)
-        warnings = () if publication.base_url else (NO_URL,)
-        originals = len(found.originals())
-        return ExportDone(fmt, out, written, originals, tuple(left_out), warnings)
-    _write(ws, fmt, found, out, progress, should_cancel)
-    return ExportDone(fmt, out, len(found.claims), len(found.originals()))
+    left_out, warnings = _write(
+        ws, fmt, found, out, progress, should_cancel, publication or Publication()
+    )
+    written = len(found.claims) - len(left_out)
+    return ExportDone(fmt, out, written, len(found.originals()), left_out, warnings)
 
 
 def _write(
@@ -89,7 +84,14 @@ def _write(
     out: Path,
     progress: Progress | None,
     should_cancel: ShouldCancel | None,
-) -> None:
+    publication: Publication,
+) -> tuple[tuple[LeftOut, ...], tuple[str, ...]]:
+    """Write ``found`` as ``fmt``: the claims the format left out, and the warnings."""
+    if fmt == "claimreview":
+        from workbench.formats import NO_URL, write_claimreview
+
+        _, left_out = write_claimreview(found, out, publication)
+        return tuple(left_out), () if publication.base_url else (NO_URL,)
     if fmt == "csv":
         from workbench.formats import write_csv
 
@@ -119,6 +121,7 @@ def _write(
         writer = report.write_pdf if fmt == "pdf" else report.write_html
         if writer(found, ws, out, progress=progress, should_cancel=should_cancel).cancelled:
             raise Cancelled("export cancelled")
+    return (), ()
 
 
 def is_bundle(path: Path) -> bool:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.workbench.pdf_glyphs import glyph_chars, unescape
 from workbench import report, report_pdf
 from workbench.errors import WorkbenchError
 from workbench.fields import is_right_to_left
@@ -223,27 +224,10 @@ def _naskh_text_runs(pdf: report_pdf.FPDF) -> list[str]:
             if match.group(1):
                 current = int(match.group(1))
             elif current == font.i:
-                raw = _unescape(match.group(0)[1:-4]).encode("latin-1")
+                raw = unescape(match.group(0)[1:-4]).encode("latin-1")
                 ids = [int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw), 2)]
-                runs.append("".join(_chars(glyph_of[i]) for i in ids if i in glyph_of))
+                runs.append("".join(glyph_chars(glyph_of[i]) for i in ids if i in glyph_of))
     return runs
-
-
-def _chars(glyph: object) -> str:
-    code = glyph.unicode  # type: ignore[attr-defined]
-    return "".join(map(chr, code)) if isinstance(code, tuple) else chr(code)
-
-
-def _unescape(literal: str) -> str:
-    escapes = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
-    return re.sub(
-        r"\\([0-7]{1,3}|.)",
-        lambda m: (
-            chr(int(m.group(1), 8)) if m.group(1).isdigit() else escapes.get(m.group(1), m.group(1))
-        ),
-        literal,
-        flags=re.S,
-    )
 
 
 def test_pdf_arabic_is_joined_and_right_to_left(workspace: Workspace, sample: ExportSet) -> None:

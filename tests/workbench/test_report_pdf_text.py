@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.workbench.pdf_glyphs import glyph_chars, unescape
 from workbench import report_fonts, report_pdf
 from workbench.report import build_report
 from workbench.report_fonts import MARKER, FontPlan
@@ -83,10 +84,10 @@ def drawn_lines(pdf: report_pdf.FPDF) -> list[list[list[Drawn]]]:
                     else re.findall(r"\(((?:\\.|[^\\)])*)\)", match.group(4))
                 )
                 for literal in literals:
-                    raw = _unescape(literal).encode("latin-1")
+                    raw = unescape(literal).encode("latin-1")
                     for i in range(0, len(raw), 2):
                         glyph = glyphs[int.from_bytes(raw[i : i + 2], "big")]
-                        line.append(Drawn(_chars(glyph), key, glyph.glyph_name))
+                        line.append(Drawn(glyph_chars(glyph), key, glyph.glyph_name))
         pages.append(lines)
     return pages
 
@@ -97,23 +98,6 @@ def _content(contents: object) -> str:
         return bytes(contents).decode("latin-1")
     raw = contents.content_stream()  # type: ignore[attr-defined]
     return (zlib.decompress(raw) if contents.filter else raw).decode("latin-1")  # type: ignore[attr-defined]
-
-
-def _chars(glyph: object) -> str:
-    code = glyph.unicode  # type: ignore[attr-defined]
-    return "".join(map(chr, code)) if isinstance(code, tuple) else chr(code)
-
-
-def _unescape(literal: str) -> str:
-    escapes = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
-    return re.sub(
-        r"\\([0-7]{1,3}|.)",
-        lambda m: (
-            chr(int(m.group(1), 8)) if m.group(1).isdigit() else escapes.get(m.group(1), m.group(1))
-        ),
-        literal,
-        flags=re.S,
-    )
 
 
 def _texts(pages: list[list[list[Drawn]]]) -> list[str]:
