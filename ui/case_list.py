@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
+from workbench.bidi import reveal
+
 ALL_CLAIMS = "All claims"
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -40,9 +42,9 @@ class CaseList(QListWidget):
             everything.setData(CASE_ID_ROLE, None)
             self.addItem(everything)
             for case_id, name in cases:
-                item = QListWidgetItem(name)
+                item = QListWidgetItem(reveal(name))  # its bidi controls shown, not obeyed
                 item.setData(CASE_ID_ROLE, case_id)
-                item.setToolTip(name)
+                item.setToolTip(reveal(name))
                 self.addItem(item)
             self._select(current)
         finally:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.bidi import reveal
 from workbench.search import ClaimQuery, Facets
 
 ANY = "Any"
@@ -175,7 +176,7 @@ def _fill(combo: QComboBox, items: object) -> None:
         combo.clear()
         combo.addItem(ANY, None)
         for value, label in items:  # type: ignore[attr-defined]
-            combo.addItem(label, value)
+            combo.addItem(reveal(label), value)  # a handle cannot pass for another
         index = combo.findData(picked) if picked is not None else 0
         combo.setCurrentIndex(max(index, 0))
     finally:

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from ui.claim_detail import ClaimDetailPane, claim_html, load_claim_detail, media_html
@@ -114,3 +115,18 @@ def test_the_window_shows_markers_and_isolates_everywhere(
     assert RLO not in compare.windowTitle() and compare.windowTitle().count("⟨RLO⟩") == 2
     assert RLO not in compare.left_title.text()
     qtbot.waitUntil(lambda: viewer.is_loaded and compare.is_loaded, timeout=10_000)
+
+
+def test_case_list_and_filter_pickers_reveal_names(qtbot: QtBot) -> None:
+    from ui.case_list import CaseList
+    from ui.filter_bar import _fill
+
+    cases = CaseList()
+    qtbot.addWidget(cases)
+    cases.set_cases([("c1", f"Aleppo {RLO}esac")])
+    assert cases.item(1).text() == "Aleppo ⟨RLO⟩esac" and RLO not in cases.item(1).toolTip()
+    combo = QComboBox()
+    qtbot.addWidget(combo)
+    _fill(combo, [("s1", f"@news{RLO}lanigiro (telegram)")])
+    assert combo.itemText(1) == "@news⟨RLO⟩lanigiro (telegram)"
+    assert combo.itemData(1) == "s1"  # the filter still means that very source
