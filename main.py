@@ -19,6 +19,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from ui.fonts import add_shipped_fonts
 from ui.main_window import MainWindow
 from ui.messages import error_message, show_error
 from workbench.settings import Settings, SettingsError
@@ -63,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("claim-workbench")
     app.setApplicationDisplayName(APP_TITLE)
     app.setWindowIcon(QIcon(str(ICON)))
+    add_shipped_fonts()  # emoji and CJK where the system has no font for them
     args = parse_args(app.arguments()[1:])
     settings = Settings.load()
     chosen = args.workspace or os.environ.get(ENV_WORKSPACE) or settings.last_workspace

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.flow_layout import FlowLayout
 from workbench.bidi import reveal
 from workbench.search import ClaimQuery, Facets
 
@@ -56,21 +57,27 @@ class FilterBar(QWidget):
         rows = QVBoxLayout(self)
         rows.setContentsMargins(4, 2, 4, 2)
         rows.setSpacing(2)
-        top, bottom = QHBoxLayout(), QHBoxLayout()
+        top = QHBoxLayout()
         rows.addLayout(top)
-        rows.addLayout(bottom)
         top.addWidget(self.search, 3)
         self._labelled(top, "&Status", self.status)
         top.addWidget(self.seen_before)
-        for label, widget in (
-            ("S&ource", self.source),
-            ("&Actor", self.actor),
-            ("&Tag", self.tag),
-            ("Cas&e", self.case),
-            ("&Posted", self.posted_from),
-            ("to", self.posted_to),
+        # the pickers wrap onto more rows where the table is narrow (a laptop at 150%)
+        bottom = FlowLayout()
+        rows.addLayout(bottom)
+        for pairs in (
+            [("S&ource", self.source)],
+            [("&Actor", self.actor)],
+            [("&Tag", self.tag)],
+            [("Cas&e", self.case)],
+            [("&Posted", self.posted_from), ("to", self.posted_to)],
         ):
-            self._labelled(bottom, label, widget)
+            group = QWidget()
+            row = QHBoxLayout(group)
+            row.setContentsMargins(0, 0, 0, 0)
+            for label, widget in pairs:
+                self._labelled(row, label, widget)
+            bottom.addWidget(group)
 
         self.search.textChanged.connect(self.changed)
         for combo in (self.status, self.source, self.actor, self.tag, self.case):

@@ -61,7 +61,13 @@ from ui.settings_dialog import SettingsChoice, SettingsDialog, store_choice
 from ui.status_chip import StatusChipDelegate
 from ui.tasks import TaskRunner
 from ui.verdict import VERDICTS, VerdictDialog, decide
-from ui.window_state import fit_to_screen, restore_window_state, save_window_state
+from ui.window_state import (
+    fit_columns,
+    fit_to_screen,
+    restore_window_state,
+    save_window_state,
+)
+from workbench.bidi import reveal
 from workbench.changes import ChangeFeed, Changes
 from workbench.errors import WorkbenchError
 from workbench.features import FeaturePassResult
@@ -72,6 +78,10 @@ from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
 COLUMN_WIDTHS_EM = {COL_STATUS: 8, COL_POSTED: 12, COL_SOURCE: 16, COL_MEDIA: 9}
+#: A first start on a narrow table: how far the columns may narrow (the status chip not at
+#: all, a date to its digits, the source elided in the middle) to leave the claim's text this.
+COLUMN_LEAST_EM = {COL_STATUS: 8, COL_POSTED: 7, COL_SOURCE: 6, COL_MEDIA: 5}
+TEXT_COLUMN_EM = 8
 MEDIA_FILTER = (
     "Pictures and videos (*.jpg *.jpeg *.png *.gif *.webp *.bmp *.tif *.tiff *.heic *.heif "
     "*.mp4 *.m4v *.mov *.webm *.mkv *.avi *.3gp);;All files (*)"
@@ -125,7 +135,7 @@ class MainWindow(QMainWindow):
         self.history.claim_changed.connect(self._claim_changed)
         self.history.failed.connect(self._history_refused)
 
-        self.setWindowTitle(f"Claim workbench — {workspace.location.folder}")
+        self.setWindowTitle(f"Claim workbench — {reveal(str(workspace.location.folder))}")
         self.search = ClaimSearch(workspace)
         self.claims_model = ClaimsModel(self.search, self)
         self.claims_view = self._build_table()
@@ -193,7 +203,11 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.quick_capture.paste_action)
         # Last: the analyst's layout wins; a first start fills most of the screen.
         if not restore_window_state(self):
-            fit_to_screen(self, splitter)
+            fit_to_screen(
+                self,
+                splitter,
+                lambda: fit_columns(self.claims_view, COLUMN_LEAST_EM, TEXT_COLUMN_EM),
+            )
         self.poll_timer.start()
         QTimer.singleShot(FEATURE_PASS_DELAY_MS, self, self._start_feature_pass)
 

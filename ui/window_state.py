@@ -18,9 +18,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QTableView, QWidget
 
 ORGANIZATION = "claim-workbench"
 APPLICATION = "workbench"
@@ -39,6 +39,10 @@ DETAIL_SHARE = 0.36
 #: columns) reads at this width; the cases list is happy with a little less than this.
 DETAIL_EM = 34
 SIDE_EM = 14
+#: The claims table reads (the status chip, a date, a source, the claim's first words, the
+#: media count) at this width; to give it that, the cases list narrows down to the least.
+TABLE_EM = 36
+SIDE_LEAST_EM = 8
 
 
 def settings() -> QSettings:
@@ -92,14 +96,17 @@ def _int(value: object) -> int | None:
         return None
 
 
-def fit_to_screen(window: QMainWindow, splitter: QSplitter) -> None:
+def fit_to_screen(
+    window: QMainWindow, splitter: QSplitter, then: Callable[[], None] | None = None
+) -> None:
     """A first start: the window takes ``SCREEN_SHARE`` of the screen it opens on, centred;
     on a screen too narrow for that to leave the cases list ``SIDE_EM`` and the detail
     pane ``DETAIL_EM`` beside the claims table (whose filters need their width: a
     laptop's 1366 pixels), it opens maximised instead. ``splitter`` (the cases list, the
     claims table, the detail pane) is shared out by ``share_width`` when the window is
     shown, at the width it is shown at: a splitter's sizes set before then are scaled
-    by its stretch factors, which starve the pane."""
+    by its stretch factors, which starve the pane. ``then`` runs once the panes are laid
+    out at that width (``fit_columns``, say)."""
     screen = window.screen() or QGuiApplication.primaryScreen()
     area = screen.availableGeometry()
     width, height = int(area.width() * SCREEN_SHARE), int(area.height() * SCREEN_SHARE)
@@ -115,6 +122,8 @@ def fit_to_screen(window: QMainWindow, splitter: QSplitter) -> None:
         maximised = window.windowState() & Qt.WindowState.WindowMaximized
         shown = (window.screen() or screen).availableGeometry().width() if maximised else 0
         share_width(splitter, shown or window.width(), em)
+        if then is not None:
+            QTimer.singleShot(0, window, then)  # once the splitter has laid its panes out
 
     window.installEventFilter(_OnFirstShow(window, share))
 
@@ -126,14 +135,36 @@ def _least_widths(splitter: QSplitter) -> list[int]:
 
 def share_width(splitter: QSplitter, width: int, em: int) -> None:
     """Share ``width`` out between the cases list, the claims table and the detail pane:
-    beside the table's minimum, the pane gets ``DETAIL_EM`` if there is room, the list up
-    to ``SIDE_EM``, then the pane up to ``DETAIL_SHARE`` of the width; the table the rest."""
+    the list ``SIDE_EM``, the pane ``DETAIL_EM`` or ``DETAIL_SHARE`` of the width, the table
+    the rest; where that leaves the table less than ``TABLE_EM`` (a laptop at 150%), the
+    list gives way first, down to ``SIDE_LEAST_EM``. No pane below its minimum."""
     side_min, table_min, detail_least = _least_widths(splitter)
     room = width - splitter.handleWidth() * 2
-    spare = room - table_min  # what the cases list and the detail pane share
-    side = min(SIDE_EM * em, max(side_min, spare - DETAIL_EM * em))
-    detail = max(min(max(DETAIL_EM * em, int(room * DETAIL_SHARE)), spare - side), detail_least)
+    side = SIDE_EM * em
+    detail = max(DETAIL_EM * em, int(room * DETAIL_SHARE))
+    short = max(TABLE_EM * em, table_min) - (room - side - detail)
+    if short > 0:
+        side -= min(short, side - SIDE_LEAST_EM * em)
+        short = max(TABLE_EM * em, table_min) - (room - side - detail)
+        detail -= max(min(short, detail - DETAIL_EM * em), 0)
+    side = max(side, side_min)
+    detail = max(min(detail, room - table_min - side), detail_least)
     splitter.setSizes([side, room - side - detail, detail])
+
+
+def fit_columns(view: QTableView, least_em: dict[int, int], stretch_em: int) -> None:
+    """A table narrower than its columns (a first start on a small screen): its fixed
+    columns narrowed in proportion, none below its ``least_em``, so that the stretching
+    column keeps ``stretch_em`` and the table does not open scrolled sideways with the
+    claim's text out of sight. A table that fits is left alone."""
+    header = view.horizontalHeader()
+    em = view.fontMetrics().horizontalAdvance("m")
+    room = view.viewport().width() - stretch_em * em
+    fixed = sum(header.sectionSize(column) for column in least_em)
+    if fixed <= room or fixed == 0:
+        return
+    for column, least in least_em.items():
+        header.resizeSection(column, max(header.sectionSize(column) * room // fixed, least * em))
 
 
 class _OnFirstShow(QObject):

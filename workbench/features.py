@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+from PIL import Image
 from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
@@ -107,8 +108,18 @@ class FeatureService:
             row = session.get(MediaFeatures, uuid.UUID(media_id))
             if row is not None and row.version == local.FORMAT:
                 return local.from_bytes(row.data) if row.points else None
-            if not from_original:
-                return None
+        if not from_original:
+            return None
+        found = self.picture(media_id)
+        if found is None:
+            return None
+        picture, size = found
+        return local.extract(picture, size=size).strongest()
+
+    def picture(self, media_id: str) -> tuple[Image.Image, tuple[int, int] | None] | None:
+        """A stored picture decoded upright from its original, with its stored size (for
+        the features' scale); None for a video, a removed media or an unreadable file."""
+        with self._ws.db.read() as session:
             media = session.get(Media, uuid.UUID(media_id))
             if media is None or media.kind != "image":
                 return None
@@ -117,7 +128,7 @@ class FeatureService:
             picture = analysis.upright_picture(self._ws.store.path_for(sha256))
         except (AnalysisError, OSError):
             return None
-        return local.extract(picture, size=size if all(size) else None).strongest()
+        return picture, size if all(size) else None
 
     def agreement(self, query_id: str, stored_id: str) -> Agreement | None:
         """Where two stored pictures' local features agree (the compare view draws it):

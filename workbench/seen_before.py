@@ -67,7 +67,15 @@ class SeenBeforeService:
         hits = self._ws.index.nearest(hashes, self.limit(max_distance), exclude=media_id)
         if kind != "image":
             return self.describe([unconfirmed(h) for h in hits], None)
-        query = QueryFeatures(None, self._ws.features.stored(media_id), size=size)
+        # Its kept features, else decoded from its original only if a hit or the inside
+        # search needs them (an export asks this of every picture: most have no hits).
+        features = self._ws.features
+
+        def original() -> Image.Image | None:
+            found = features.picture(media_id)
+            return found[0] if found else None
+
+        query = QueryFeatures(original, features.kept(media_id), size=size)
         return self.describe(self._answer(hits, query, {media_id}, from_originals=True), size)
 
     def confirmed_neighbours(self, media_id: str, features: Features | None) -> Neighbours:

@@ -130,3 +130,14 @@ def test_case_list_and_filter_pickers_reveal_names(qtbot: QtBot) -> None:
     _fill(combo, [("s1", f"@news{RLO}lanigiro (telegram)")])
     assert combo.itemText(1) == "@news⟨RLO⟩lanigiro (telegram)"
     assert combo.itemData(1) == "s1"  # the filter still means that very source
+
+
+def test_the_window_title_reveals_the_workspace_folder(qtbot: QtBot, tmp_path: Path) -> None:
+    """A folder named with an override cannot pass for another in the title bar."""
+    workspace = Workspace.open(tmp_path / f"desk{RLO}krow", analyst="t")
+    try:
+        window = MainWindow(workspace)
+        qtbot.addWidget(window)
+        assert window.windowTitle().endswith("desk⟨RLO⟩krow") and RLO not in window.windowTitle()
+    finally:
+        workspace.close()

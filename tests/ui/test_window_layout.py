@@ -216,6 +216,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 app = QApplication([])
 from tests.ui.test_window_layout import dark_palette, window_facts
+from ui.fonts import add_shipped_fonts
+add_shipped_fonts()  # as main.py does
 from ui.main_window import MainWindow
 from workbench.workspace import Workspace
 root, folder, claim_id, shot, palette, then = sys.argv[1:7]
@@ -303,7 +305,7 @@ def open_on_screen(
         (1600, 1000, 1, "dark"),  # the reporter's screen
         (1920, 1080, 1.5, "light"),
         (1920, 1080, 1.5, "dark"),
-        # 1366×768 at 150% (911×512 logical px) is not met yet: the filter bar needs 715 px.
+        (1366, 768, 1.5, "light"),  # 911×512 logical px: the filter pickers wrap
     ],
 )
 def test_a_first_start_gives_the_detail_pane_room(
@@ -352,5 +354,6 @@ def test_a_state_from_a_much_wider_screen_is_laid_out_for_this_one(
     state = tmp_path / "ui-state.ini"
     open_on_screen(stressed, state, (1920, 1080), then="1800x1000x500")
     laptop = open_on_screen(stressed, state, (1366, 768))
-    assert laptop["inside"] and laptop["maximised"] and laptop["sorted_by"] == 1
+    assert laptop["inside"] and laptop["sorted_by"] == 1
+    assert laptop["maximised"] or laptop["window"][0] >= int(1366 * SCREEN_SHARE) - 1
     assert_laid_out(laptop)

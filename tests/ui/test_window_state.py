@@ -34,6 +34,7 @@ def new_window(qtbot: QtBot, workspace: Workspace) -> MainWindow:
     window.setWindowState(Qt.WindowState.WindowNoState)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.wait(20)  # a first start's columns are fitted just after it is shown
     return window
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from tests.composites import side_by_side
@@ -80,3 +81,29 @@ def test_a_hash_hit_on_a_picture_without_features_is_confirmed_from_its_original
     [found] = workspace.media.match([crop])
     [near] = found.matches
     assert near.sha256 == photo.media.sha256 and near.points and near.where
+
+
+def test_a_picture_with_no_neighbours_is_not_decoded_to_list_them(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export asks every picture for its near duplicates: one with no hash hits (and no
+    word index to search) answers without decoding its original; one with a hit that needs
+    confirming still is."""
+    [alone] = workspace.media.ingest([DATA / "skimage" / "chelsea.png"])
+    [photo] = workspace.media.ingest([COFFEE])
+    crop = tmp_path / "crop.png"
+    Image.open(COFFEE).crop((40, 30, 560, 370)).save(crop)
+    [cropped] = workspace.media.ingest([crop])
+    assert alone.media and photo.media and cropped.media
+    decoded: list[str] = []
+    picture = workspace.features.picture
+    monkeypatch.setattr(
+        workspace.features,
+        "picture",
+        lambda media_id: decoded.append(media_id) or picture(media_id),
+    )
+    assert workspace.media.near_duplicates(alone.media.id) == ()
+    assert decoded == []
+    [near] = workspace.media.near_duplicates(cropped.media.id)
+    assert near.media_id == photo.media.id and near.points
+    assert cropped.media.id in decoded and photo.media.id in decoded

@@ -131,6 +131,8 @@ def find_inside(
 ) -> list[Confirmed]:
     """Stored pictures the query shares a picture with, found by visual words and
     verified by local features (``skip``: media already met some other way)."""
+    if not len(words):  # nothing to propose: the query's features are not needed
+        return []
     q = query.get()
     if q is None or not local.judged(q):
         return []
