@@ -26,6 +26,7 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_index.py
 	$(BIN)/python bench/bench_seen_before.py
@@ -34,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_report.py
 	$(BIN)/python bench/bench_bundle.py
 	$(BIN)/python bench/bench_big_workspace.py
+	$(BIN)/python bench/bench_scale.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_ui_stall.py
 
 clean:

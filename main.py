@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from ui.fonts import add_shipped_fonts
 from ui.main_window import MainWindow
 from ui.messages import error_message, show_error
+from ui.open_progress import OpenCancelled, open_progress
 from workbench.settings import Settings, SettingsError
 from workbench.workspace import ENV_WORKSPACE, Workspace, resolve_workspace_dir
 
@@ -70,14 +71,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = args.workspace or os.environ.get(ENV_WORKSPACE) or settings.last_workspace
     folder = resolve_workspace_dir(chosen)
     while True:  # again when the analyst switches workspace in Settings
+        dialog, progress = open_progress(str(folder))
         try:
-            workspace = Workspace.open(folder, analyst=args.analyst or settings.analyst)
+            workspace = Workspace.open(
+                folder, analyst=args.analyst or settings.analyst, progress=progress
+            )
+        except OpenCancelled:
+            return 1
         except Exception as exc:  # a bad folder, unreadable settings, an unreachable server
             log.error("cannot open workspace %s", folder, exc_info=exc)
             QMessageBox.critical(
                 None, APP_TITLE, f"Cannot open the workspace {folder}:\n\n{error_message(exc)}"
             )
             return 1
+        finally:
+            dialog.close()
         remember(settings, workspace.location.folder)
         try:
             window = MainWindow(workspace, settings=settings)

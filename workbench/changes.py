@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from storage.schema import AuditEntry, Media, MediaHash
-from workbench.matching.index import to_unsigned
+from storage.schema import AuditEntry, Media
+from workbench.index_store import load_media
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
@@ -130,6 +130,7 @@ class ChangeFeed:
         stored (and forget the ones it removed), so "seen before" sees the team's media.
         A media already in the index is left alone (this instance stored it)."""
         index = self._ws.index
+        new = []
         for media_id in media_ids:
             try:
                 key = uuid.UUID(media_id)
@@ -138,22 +139,6 @@ class ChangeFeed:
             with self._ws.db.read() as session:
                 if session.get(Media, key) is None:
                     index.remove(key)
-                    continue
-                if key in index:
-                    continue
-                rows = session.execute(
-                    select(MediaHash.algorithm, MediaHash.value, MediaHash.t_ms, MediaHash.view)
-                    .where(MediaHash.media_id == key)
-                    .order_by(MediaHash.algorithm, MediaHash.id)
-                ).all()
-            by_algorithm: dict[str, list[tuple[int, int | None, str]]] = {}
-            for algorithm, value, t_ms, view in rows:
-                by_algorithm.setdefault(algorithm, []).append((to_unsigned(value), t_ms, view))
-            for algorithm, hashes in by_algorithm.items():
-                index.add(
-                    key,
-                    algorithm,
-                    [h[0] for h in hashes],
-                    [h[1] for h in hashes],
-                    [h[2] for h in hashes],
-                )
+                elif key not in index:
+                    new.append(key)
+        load_media(self._ws, index, new)

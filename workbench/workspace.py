@@ -11,24 +11,27 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import platformdirs
 from sqlalchemy import select
 
 from storage.db import Database, sqlite_url
 from storage.mediastore import MediaStore, ThumbnailCache
-from storage.schema import Media, MediaHash, WorkspaceInfo
+from storage.schema import Media, WorkspaceInfo
+from workbench import index_store
 from workbench.claims import ClaimService
 from workbench.errors import WorkbenchError
 from workbench.features import FeatureService
 from workbench.ingest import MediaService
-from workbench.matching.index import DEFAULT_MAX_DISTANCE, ID_DTYPE, NO_TIME, VIEW_KINDS, HashIndex
+from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.saved_filters import SavedFilterService
 from workbench.verify import Verifier
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "claim-workbench"
 ENV_WORKSPACE = "WORKBENCH_WORKSPACE"
@@ -97,7 +100,13 @@ def write_team_config(folder: Path, database_url: str, media_dir: Path | None) -
 class Workspace:
     """An open workspace: database, media store, thumbnails, the hash index and services."""
 
-    def __init__(self, location: Location, analyst: str | None = None) -> None:
+    def __init__(
+        self,
+        location: Location,
+        analyst: str | None = None,
+        progress: index_store.Progress | None = None,
+    ) -> None:
+        """``progress(done, total)``: hash rows read, on an open that reads them all."""
         self.location = location
         self.analyst = analyst or default_analyst()
         #: "Seen before" distance for every query that does not name one (a setting).
@@ -109,8 +118,8 @@ class Workspace:
         self._finish_interrupted_commits()
         self.store.clean_temporary()
         self.thumbnails = ThumbnailCache(location.cache_dir / "thumbs")
-        self.index = HashIndex()
-        self._load_index()
+        self._index = index_store.open_index(self, progress)
+        self.index = self._index.index
         self.features = FeatureService(self)
         self.features.load()
         self.claims = ClaimService(self)
@@ -120,9 +129,12 @@ class Workspace:
 
     @classmethod
     def open(
-        cls, folder: str | os.PathLike[str] | None = None, analyst: str | None = None
+        cls,
+        folder: str | os.PathLike[str] | None = None,
+        analyst: str | None = None,
+        progress: index_store.Progress | None = None,
     ) -> Workspace:
-        return cls(Location.of(resolve_workspace_dir(folder)), analyst)
+        return cls(Location.of(resolve_workspace_dir(folder)), analyst, progress)
 
     def _read_id(self) -> str:
         """This workspace's id (migration 0007 writes it once): names it in bags."""
@@ -150,41 +162,11 @@ class Workspace:
             for marker in markers:
                 marker.unlink(missing_ok=True)
 
-    def _load_index(self, chunk: int = 200_000) -> None:
-        """Fill the hash index from the database, one algorithm and a chunk of rows at a time.
-
-        Straight from the driver's cursor: the database turns the time and the view into
-        numbers and the media id into hex text, so a row is a plain tuple and a chunk
-        becomes numpy arrays at once (no SQLAlchemy row, ``uuid.UUID`` or dict lookup per
-        hash: a million hashes load in about a second).
-        """
-        views = " ".join(f"WHEN '{kind}' THEN {code}" for code, kind in enumerate(VIEW_KINDS))
-        media_id = "media_id" if self.db.dialect == "sqlite" else "CAST(media_id AS TEXT)"
-        marker = "?" if self.db.dialect == "sqlite" else "%s"
-        sql = (
-            f"SELECT {media_id}, value, COALESCE(t_ms, {NO_TIME}), CASE view {views} END"
-            f" FROM media_hashes WHERE algorithm = {marker}"
-        )
-        with self.db.engine.connect() as conn:
-            algorithms = conn.scalars(select(MediaHash.algorithm).distinct()).all()
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            try:
-                for algorithm in algorithms:
-                    cursor.execute(sql, (algorithm,))
-                    while rows := cursor.fetchmany(chunk):
-                        ids, values, times, codes = zip(*rows, strict=True)
-                        hexes = "".join(ids).replace("-", "")
-                        self.index.bulk_load(
-                            algorithm,
-                            np.frombuffer(bytes.fromhex(hexes), dtype=ID_DTYPE),
-                            np.array(values, dtype=np.int64).view(np.uint64),
-                            np.array(times, dtype=np.int32),
-                            np.array(codes, dtype=np.uint8),
-                        )
-            finally:
-                cursor.close()
-
     def close(self) -> None:
+        try:
+            index_store.keep_index(self, self._index)
+        except Exception:  # never keeps a workspace from closing: the next open reads it
+            log.exception("index snapshot not kept")
         self.db.close()
 
     def __enter__(self) -> Workspace:

@@ -1,13 +1,12 @@
-"""The "seen before" index: every stored perceptual hash, in memory, searched by numpy.
+"""The "seen before" index: every stored perceptual hash, in memory, searched exactly.
 
-Per hash algorithm, four parallel arrays: the 64-bit hash (``uint64``), the media's UUID as
-16 raw bytes, a time in milliseconds (``int32``; for a video frame, -1 for a picture) and
-which view of the picture was hashed (``uint8``, a code into ``VIEW_KINDS``: the whole
-picture, mirrored, turned, cropped, its content region; see ``workbench.matching.hashing``):
-29 bytes a row and no Python object per row, so a million hashes take about 29 MB. A query
-is one vectorised XOR plus a popcount (``numpy.bitwise_count``) over the whole array: about a
-millisecond per million hashes, with no tree to balance. Rows grow in amortised chunks so
-an ingest of one file does not copy the whole index. Media ids are UUID strings.
+Per hash algorithm, a ``Table`` (``workbench.matching.rows``): a row per hash with its
+owner (the media's number here; each media's UUID is kept once), a time in milliseconds
+(for a video frame, -1 for a picture) and which view of the picture was hashed (a code
+into ``VIEW_KINDS``: the whole picture, mirrored, turned, cropped, its content region; see
+``workbench.matching.hashing``). A search is exact and reads few rows: multi-index hashing
+(``workbench.matching.mih``) over the rows built so far, a vectorised popcount over the
+few added since. Media ids are UUID strings.
 """
 
 from __future__ import annotations
@@ -21,6 +20,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from workbench.matching.owners import ID_DTYPE, Owners
+from workbench.matching.rows import Table
 
 #: A stored picture is "seen before" when its pHash OR its dHash is within this Hamming
 #: distance (of 64 bits) of the new picture's; the distance reported is the smaller.
@@ -70,7 +72,6 @@ VARIANT_MARGINS = {
 #: half's false matches within half the target (bench/match_eval.py, README).
 CONFIRM_DISTANCE = 16
 NO_TIME = -1
-ID_DTYPE = np.dtype((np.void, 16))
 
 
 def to_signed(value: int) -> int:
@@ -90,10 +91,6 @@ def id_array(media_ids: Sequence[str | uuid.UUID]) -> npt.NDArray[Any]:
 
 def _uuid(media_id: str | uuid.UUID) -> uuid.UUID:
     return media_id if isinstance(media_id, uuid.UUID) else uuid.UUID(media_id)
-
-
-def _key(media_id: str | uuid.UUID) -> Any:
-    return np.frombuffer(_uuid(media_id).bytes, dtype=ID_DTYPE)[0]
 
 
 #: A hash to look up: ``(algorithm, unsigned value, view)``, or with a fourth item, the
@@ -145,12 +142,6 @@ def _limits(max_distance: int, framed: bool) -> npt.NDArray[np.uint8]:
     return np.array(limits, dtype=np.uint8)
 
 
-def _agreed(hit: Hit, confirm: dict[str, set[bytes]]) -> bool:
-    """Whether every algorithm found ``hit``'s media within its looser limits."""
-    key = uuid.UUID(hit.media_id).bytes
-    return all(key in media for media in confirm.values())
-
-
 def _rank(hit: Hit) -> tuple[int, int]:
     return hit.distance, VIEW_KINDS.index(hit.view)
 
@@ -159,82 +150,78 @@ def view_codes(views: Iterable[str]) -> npt.NDArray[np.uint8]:
     return np.array([VIEW_KINDS.index(v) for v in views], dtype=np.uint8)
 
 
-class _Rows:
-    """Growable parallel arrays: hash value, owner id, time, view."""
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.values: npt.NDArray[np.uint64] = np.zeros(1024, dtype=np.uint64)
-        self.ids: npt.NDArray[Any] = np.zeros(1024, dtype=ID_DTYPE)
-        self.times: npt.NDArray[np.int32] = np.zeros(1024, dtype=np.int32)
-        self.views: npt.NDArray[np.uint8] = np.zeros(1024, dtype=np.uint8)
-
-    def extend(self, values: Any, ids: Any, times: Any, views: Any = 0) -> None:
-        need = self.n + len(values)
-        if need > len(self.values):
-            capacity = max(need, int(len(self.values) * 1.5))
-            self.values = _grown(self.values, capacity)
-            self.ids = _grown(self.ids, capacity)
-            self.times = _grown(self.times, capacity)
-            self.views = _grown(self.views, capacity)
-        self.values[self.n : need] = values
-        self.ids[self.n : need] = ids
-        self.times[self.n : need] = times
-        self.views[self.n : need] = views
-        self.n = need
-
-    def mask_of(self, key: Any) -> npt.NDArray[np.bool_]:
-        return np.asarray(self.ids[: self.n] == key)
-
-    def drop(self, key: Any) -> None:
-        keep = np.flatnonzero(~self.mask_of(key))
-        k = len(keep)
-        if k == self.n:
-            return
-        self.values[:k] = self.values[keep]
-        self.ids[:k] = self.ids[keep]
-        self.times[:k] = self.times[keep]
-        self.views[:k] = self.views[keep]
-        self.n = k
-
-    @property
-    def nbytes(self) -> int:
-        return self.values.nbytes + self.ids.nbytes + self.times.nbytes + self.views.nbytes
-
-
-def _grown(array: Any, capacity: int) -> Any:
-    bigger = np.zeros(capacity, dtype=array.dtype)
-    bigger[: len(array)] = array
-    return bigger
-
-
 class HashIndex:
-    """Thread-safe: the window queries while an ingest on a worker thread adds."""
+    """Thread-safe: the window queries while an ingest on a worker thread adds.
+
+    Media are numbered as they come (``workbench.matching.owners``): a row carries the
+    number, the UUID is kept once."""
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._rows: dict[str, _Rows] = {}
+        self._rows: dict[str, Table] = {}
+        self._owners = Owners()
+        self._dead_rows: dict[str, int] = {}  # per algorithm, rows of removed media
+        self._changed = 0  # rows added or removed so far
 
     def __contains__(self, media_id: object) -> bool:
         if not isinstance(media_id, str | uuid.UUID):
             return False
-        key = _key(media_id)
         with self._lock:
-            return any(bool(rows.mask_of(key).any()) for rows in self._rows.values())
+            return self._owners.find(_uuid(media_id).bytes) is not None
 
     def media_count(self) -> int:
-        """How many media have at least one hash here (a full scan: for tests and tools)."""
+        """How many media have at least one hash here."""
         with self._lock:
-            ids = [rows.ids[: rows.n] for rows in self._rows.values()]
-        return len(np.unique(np.concatenate(ids))) if ids else 0
+            return int(self._owners.live().sum())
 
     @property
     def nbytes(self) -> int:
-        return sum(rows.nbytes for rows in self._rows.values())
+        return sum(rows.nbytes for rows in self._rows.values()) + self._owners.nbytes
+
+    def changed(self) -> int:
+        """How many rows were added or removed since the index was made (or loaded)."""
+        return self._changed
+
+    def algorithms(self) -> list[str]:
+        with self._lock:
+            return list(self._rows)
 
     def row_count(self, algorithm: str) -> int:
         rows = self._rows.get(algorithm)
-        return rows.n if rows else 0
+        return rows.n - self._dead_rows.get(algorithm, 0) if rows else 0
+
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """Everything the index holds, as named arrays (``workbench.matching.snapshot``
+        keeps them; :meth:`from_arrays` takes them back)."""
+        with self._lock:
+            out = {f"owners.{k}": a for k, a in self._owners.arrays().items()}
+            for algorithm, rows in self._rows.items():
+                out |= {f"{algorithm}.{k}": a for k, a in rows.arrays().items()}
+            return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, npt.NDArray[Any]]) -> HashIndex:
+        """An index from :meth:`arrays`, checked: ``ValueError`` or ``KeyError`` when they
+        do not make one."""
+        index = cls()
+        index._owners = Owners.from_arrays(
+            {k.removeprefix("owners."): a for k, a in arrays.items() if k.startswith("owners.")}
+        )
+        algorithms = {k.split(".")[0] for k in arrays if not k.startswith("owners.")}
+        for algorithm in sorted(algorithms):
+            mine = {
+                k.removeprefix(f"{algorithm}."): a
+                for k, a in arrays.items()
+                if k.startswith(f"{algorithm}.")
+            }
+            rows = Table.from_arrays(mine, index._owners.count, len(VIEW_KINDS))
+            index._rows[algorithm] = rows
+            live = index._owners.live()
+            index._dead_rows[algorithm] = int((~live[rows.owners[: rows.n]]).sum())
+        return index
+
+    def _table(self, algorithm: str) -> Table:
+        return self._rows.setdefault(algorithm, Table())
 
     def add(
         self,
@@ -252,12 +239,13 @@ class HashIndex:
         time_list = list(times) if times is not None else [None] * len(value_list)
         view_list = list(views) if views is not None else ["whole"] * len(value_list)
         with self._lock:
-            self._rows.setdefault(algorithm, _Rows()).extend(
+            self._table(algorithm).extend(
                 np.array(value_list, dtype=np.uint64),
-                _key(media_id),
+                self._owners.number(_uuid(media_id).bytes),
                 np.array([NO_TIME if t is None else t for t in time_list], dtype=np.int32),
                 view_codes(view_list),
             )
+            self._changed += len(value_list)
 
     def add_views(self, media_id: str | uuid.UUID, hashes: Iterable[tuple[str, int, str]]) -> None:
         """Add a still picture's hashed views, ``(algorithm, value, view)`` as
@@ -271,15 +259,32 @@ class HashIndex:
     def bulk_load(self, algorithm: str, ids: Any, values: Any, times: Any, views: Any = 0) -> None:
         """Load many rows at once (workspace open): ``ids`` from :func:`id_array`, unsigned
         ``values``, ``times`` (``NO_TIME`` for a still picture) and ``views`` (codes from
-        :func:`view_codes`; default: the whole picture) in the same order."""
+        :func:`view_codes`; default: the whole picture) in the same order. The rows are
+        indexed at the first search (or :meth:`build`)."""
         with self._lock:
-            self._rows.setdefault(algorithm, _Rows()).extend(values, ids, times, views)
+            self._table(algorithm).extend(values, self._owners.numbers(ids), times, views)
+            self._changed += len(values)
 
     def remove(self, media_id: str | uuid.UUID) -> None:
-        key = _key(media_id)
         with self._lock:
-            for rows in self._rows.values():
-                rows.drop(key)
+            owner = self._owners.retire(_uuid(media_id).bytes)
+            if owner is None:
+                return
+            for algorithm, rows in self._rows.items():
+                dead = len(rows.rows_of(owner))
+                self._dead_rows[algorithm] = self._dead_rows.get(algorithm, 0) + dead
+                self._changed += dead
+
+    def build(self, due_only: bool = False) -> None:
+        """Index the rows added since the last build (``due_only``: only where they are
+        many, ``rows.TAIL_SHARE``, which a search also does); the rows of removed media
+        go. A workspace builds once its rows are loaded."""
+        with self._lock:
+            for algorithm, rows in self._rows.items():
+                if rows.wants_build() or not due_only:
+                    rows.build(self._owners.live())
+                    self._dead_rows[algorithm] = 0
+            self._owners.settle()
 
     def nearest(
         self,
@@ -297,9 +302,7 @@ class HashIndex:
         Lookups with a time (a video's frames) also collect, per stored video, every pair
         of frames that met: ``Hit.frames``."""
         found: list[Hit] = []
-        # Per algorithm, every media within the looser CONFIRM_DISTANCE limits (16-byte ids)
-        confirm: dict[str, set[bytes]] = {}
-        loose = max(max_distance, CONFIRM_DISTANCE)
+        asked: dict[str, list[tuple[int, bool]]] = {}  # per algorithm: (value, framed)
         timed: list[tuple[int, Any, Any]] = []  # (query time, stored ids, stored times)
         query_times: set[int] = set()
         for lookup in hashes:
@@ -307,12 +310,8 @@ class HashIndex:
             t_ms = lookup[3] if len(lookup) > 3 else None
             if algorithm not in MATCH_ALGORITHMS or view not in QUERY_KINDS:
                 continue
-            ids, times, views, distances = self._near_rows(
-                value, algorithm, loose, view == "framed"
-            )
-            confirm.setdefault(algorithm, set()).update(i.tobytes() for i in np.unique(ids))
-            strict = distances <= _limits(max_distance, view == "framed")[views]
-            rows = ids[strict], times[strict], views[strict], distances[strict]
+            asked.setdefault(algorithm, []).append((value, view == "framed"))
+            rows = self._near_rows(value, algorithm, max_distance, view == "framed")
             found += (
                 replace(hit, view=evidence(view, hit.view))
                 for hit in _best_per_media(*rows, exclude=exclude)
@@ -322,8 +321,13 @@ class HashIndex:
                 video = rows[1] != NO_TIME
                 if video.any():
                     timed.append((t_ms, rows[0][video], rows[1][video]))
-        if len(confirm) == len(MATCH_ALGORITHMS):  # both hashes asked: both must agree
-            found = [hit for hit in found if hit.view == "whole" or _agreed(hit, confirm)]
+        if len(asked) == len(MATCH_ALGORITHMS):  # both hashes asked: both must agree
+            loose = max(max_distance, CONFIRM_DISTANCE)
+            agreed: dict[str, bool] = {}
+            for hit in found:
+                if hit.view != "whole" and hit.media_id not in agreed:
+                    agreed[hit.media_id] = self._agree(hit.media_id, asked, loose)
+            found = [hit for hit in found if hit.view == "whole" or agreed[hit.media_id]]
         best: dict[str, Hit] = {}
         for hit in found:
             if hit.media_id not in best or _rank(hit) < _rank(best[hit.media_id]):
@@ -359,11 +363,36 @@ class HashIndex:
             rows = self._rows.get(algorithm)
             if rows is None or rows.n == 0:
                 return _NO_ROWS
-            distances = np.bitwise_count(rows.values[: rows.n] ^ np.uint64(value))
-            limits = _limits(max_distance, framed)
-            near = np.flatnonzero(distances <= limits.max())  # few: then each by its view
-            hits = near[distances[near] <= limits[rows.views[near]]]
-            return rows.ids[hits], rows.times[hits], rows.views[hits], distances[hits]
+            if rows.wants_build():
+                self.build(due_only=True)
+            found, distances = rows.near(value, _limits(max_distance, framed), self._owners.live())
+            ids = self._owners.ids[rows.owners[found]]
+            return ids, rows.times[found], rows.views[found], distances
+
+    def _agree(self, media_id: str, asked: dict[str, list[tuple[int, bool]]], loose: int) -> bool:
+        """Whether every algorithm asked finds ``media_id`` within its looser limits
+        (``loose``, less each view's margin) of one of its looked-up values."""
+        with self._lock:
+            owner = self._owners.find(_uuid(media_id).bytes)
+            if owner is None:
+                return False
+            for algorithm, lookups in asked.items():
+                table = self._rows.get(algorithm)
+                if table is None:
+                    return False
+                mine = table.rows_of(owner)
+                values, views = table.values[mine], table.views[mine]
+                if not any(
+                    bool(
+                        (
+                            np.bitwise_count(values ^ np.uint64(value))
+                            <= _limits(loose, framed)[views]
+                        ).any()
+                    )
+                    for value, framed in lookups
+                ):
+                    return False
+            return True
 
 
 _NO_ROWS: tuple[Any, npt.NDArray[np.int32], npt.NDArray[np.uint8], npt.NDArray[Any]] = (
