@@ -306,6 +306,7 @@ def open_on_screen(
         (1920, 1080, 1.5, "light"),
         (1920, 1080, 1.5, "dark"),
         (1366, 768, 1.5, "light"),  # 911×512 logical px: the filter pickers wrap
+        (1366, 768, 1.5, "dark"),
     ],
 )
 def test_a_first_start_gives_the_detail_pane_room(

@@ -217,7 +217,7 @@ class HashIndex:
             rows = Table.from_arrays(mine, index._owners.count, len(VIEW_KINDS))
             index._rows[algorithm] = rows
             live = index._owners.live()
-            index._dead_rows[algorithm] = int((~live[rows.owners[: rows.n]]).sum())
+            index._dead_rows[algorithm] = int((~live[rows.column("owners")]).sum())
         return index
 
     def _table(self, algorithm: str) -> Table:
@@ -366,8 +366,8 @@ class HashIndex:
             if rows.wants_build():
                 self.build(due_only=True)
             found, distances = rows.near(value, _limits(max_distance, framed), self._owners.live())
-            ids = self._owners.ids[rows.owners[found]]
-            return ids, rows.times[found], rows.views[found], distances
+            ids = self._owners.ids[rows.take("owners", found)]
+            return ids, rows.take("times", found), rows.take("views", found), distances
 
     def _agree(self, media_id: str, asked: dict[str, list[tuple[int, bool]]], loose: int) -> bool:
         """Whether every algorithm asked finds ``media_id`` within its looser limits
@@ -381,7 +381,7 @@ class HashIndex:
                 if table is None:
                     return False
                 mine = table.rows_of(owner)
-                values, views = table.values[mine], table.views[mine]
+                values, views = table.take("values", mine), table.take("views", mine)
                 if not any(
                     bool(
                         (

@@ -6,12 +6,14 @@ search looks, in each chunk's table, at the buckets whose key is within ``r // m
 the query's chunk, and checks every row found there against the whole hash: exact, with
 no row within ``r`` missed, while it reads a few rows per bucket instead of all of them.
 
-Three chunks of 21, 21 and 22 bits: at the seen-before distance (10), each chunk is
-probed within 3 bits, 1,562 to 1,794 buckets a chunk. A table is a permutation of the rows
-sorted by the chunk (``uint32``, 4 bytes a row) and where each key's run starts
-(``2**bits + 1`` offsets): 12 bytes a row for the three, plus 33 MB of offsets. With
-hashes spread over their 64 bits a bucket holds ``rows / 2**21`` rows: about 15 at 31
-million rows, so a search checks tens of thousands of rows, not millions. Where hashes
+The chunks suit the number of rows (``chunks_for``): a bucket should hold a few rows and
+the tables' offsets not outweigh the rows. Up to ``WIDE_FROM`` rows, four chunks of 16
+bits (at the seen-before distance, 10, each probed within 2 bits: 137 buckets a chunk;
+256 KB of offsets a chunk); from there, three of 21, 21 and 22 bits (probed within 3:
+1,562 to 1,794 buckets a chunk; 33 MB of offsets). A chunk's table is a permutation of
+the rows sorted by the chunk (``uint32``, 4 bytes a row) and where each key's run starts
+(``2**bits + 1`` offsets). With hashes spread over their 64 bits a bucket holds about 15
+rows at 31 million rows, so a search checks tens of thousands of rows, not millions. Where hashes
 crowd together (a library of one post template) buckets grow and a search costs more,
 never less exact; beyond ``MAX_RADIUS`` probing costs more than reading every row, and
 ``candidates`` says so (None) for the caller to scan.
@@ -27,8 +29,18 @@ import itertools
 import numpy as np
 import numpy.typing as npt
 
-#: (shift, bits) of each chunk, least significant last: 21 + 21 + 22 = 64.
-CHUNKS = ((43, 21), (22, 21), (0, 22))
+#: (shift, bits) of each chunk, least significant last.
+NARROW = ((48, 16), (32, 16), (16, 16), (0, 16))
+WIDE = ((43, 21), (22, 21), (0, 22))
+#: Tables of this many rows or more take the wide chunks.
+WIDE_FROM = 1 << 23
+Chunks = tuple[tuple[int, int], ...]
+
+
+def chunks_for(rows: int) -> Chunks:
+    return WIDE if rows >= WIDE_FROM else NARROW
+
+
 #: Beyond this radius (5 bits a chunk: 28,000 buckets a chunk) a scan is cheaper.
 MAX_RADIUS = 14
 
@@ -58,11 +70,12 @@ class MultiIndex:
 
     def __init__(self, values: npt.NDArray[np.uint64] | None = None) -> None:
         self.rows = 0 if values is None else len(values)
+        self.chunks = chunks_for(self.rows)
         self.orders: list[npt.NDArray[np.uint32]] = []
         self.offsets: list[npt.NDArray[np.uint32]] = []
         if values is None:  # filled by from_arrays
             return
-        for shift, bits in CHUNKS:
+        for shift, bits in self.chunks:
             keys = (values >> np.uint64(shift)) & np.uint64((1 << bits) - 1)
             self.orders.append(sorted_order(keys))
             counts = np.bincount(keys.astype(np.intp), minlength=1 << bits)
@@ -74,9 +87,10 @@ class MultiIndex:
     ) -> MultiIndex:
         """Tables kept by :meth:`arrays` (a snapshot's), checked: ``ValueError`` if they are
         not the tables of ``rows`` rows."""
-        if len(orders) != len(CHUNKS) or len(offsets) != len(CHUNKS):
+        chunks = chunks_for(rows)
+        if len(orders) != len(chunks) or len(offsets) != len(chunks):
             raise ValueError("not the multi-index's tables")
-        for (_, bits), order, offset in zip(CHUNKS, orders, offsets, strict=True):
+        for (_, bits), order, offset in zip(chunks, orders, offsets, strict=True):
             if order.dtype != np.uint32 or offset.dtype != np.uint32:
                 raise ValueError("multi-index tables of the wrong type")
             if len(order) != rows or len(offset) != (1 << bits) + 1:
@@ -86,7 +100,8 @@ class MultiIndex:
             if rows and int(order.max()) >= rows:
                 raise ValueError("multi-index rows out of range")
         index = cls()
-        index.rows, index.orders, index.offsets = rows, list(orders), list(offsets)
+        index.rows, index.chunks = rows, chunks
+        index.orders, index.offsets = list(orders), list(offsets)
         return index
 
     def arrays(self) -> tuple[list[npt.NDArray[np.uint32]], list[npt.NDArray[np.uint32]]]:
@@ -103,9 +118,10 @@ class MultiIndex:
         if radius > MAX_RADIUS:
             return None
         found = []
-        for (shift, bits), order, offsets in zip(CHUNKS, self.orders, self.offsets, strict=True):
+        tables = zip(self.chunks, self.orders, self.offsets, strict=True)
+        for (shift, bits), order, offsets in tables:
             chunk = np.uint32((value >> shift) & ((1 << bits) - 1))
-            keys = (_masks(bits, radius // len(CHUNKS)) ^ chunk).astype(np.intp)
+            keys = (_masks(bits, radius // len(self.chunks)) ^ chunk).astype(np.intp)
             starts = offsets[keys].astype(np.intp)
             lengths = offsets[keys + 1].astype(np.intp) - starts
             total = int(lengths.sum())

@@ -3,9 +3,10 @@
 
 Numbers are handed out in the order media come. A removed media's number is retired
 (``alive`` false) and its rows leave at the next build; should it come back it gets a new
-number. Finding a media's number by its id is a binary search in the ids sorted at the
-last :meth:`Owners.settle`, or a look in the small dict of those numbered since: no Python
-object per media for a library of a million (a dict of them would take ~100 MB).
+number. Finding a media's number by its id is a binary search over the live numbers put in
+the order of their ids at the last :meth:`Owners.settle` (4 bytes a media), or a look in
+the small dict of those numbered since (below ``RECENT_MAX``): no Python object per media
+for a library of a million (a dict of them would take ~100 MB).
 
 Uses numpy only.
 """
@@ -18,6 +19,10 @@ import numpy as np
 import numpy.typing as npt
 
 ID_DTYPE = np.dtype((np.void, 16))
+
+
+#: The dict of media numbered since the last merge is kept below this many entries.
+RECENT_MAX = 1 << 16
 
 
 def grown(array: Any, capacity: int) -> Any:
@@ -38,17 +43,23 @@ class Owners:
         self.ids: npt.NDArray[Any] = np.zeros(1024, dtype=ID_DTYPE)  # number -> id
         self.alive: npt.NDArray[np.bool_] = np.zeros(1024, dtype=np.bool_)
         self._recent: dict[bytes, int] = {}  # numbered since the last settle
-        self._sorted_ids: npt.NDArray[Any] = np.zeros(0, dtype=ID_DTYPE)
-        self._sorted_numbers: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+        #: The live numbers at the last settle, in the order of their ids.
+        self._by_id: npt.NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
 
     def find(self, key: bytes) -> int | None:
         """The live number of the media with id bytes ``key``, or None."""
         number = self._recent.get(key)
-        if number is None and len(self._sorted_ids):
-            wanted = np.frombuffer(key, dtype=ID_DTYPE)
-            at = int(np.searchsorted(self._sorted_ids, wanted)[0])
-            if at < len(self._sorted_ids) and self._sorted_ids[at] == wanted[0]:
-                number = int(self._sorted_numbers[at])
+        if number is None and len(self._by_id):
+            # a binary search over the ids in order, without a sorted copy of them
+            low, high = 0, len(self._by_id)
+            while low < high:
+                middle = (low + high) // 2
+                if self.ids[self._by_id[middle]].tobytes() < key:
+                    low = middle + 1
+                else:
+                    high = middle
+            if low < len(self._by_id) and self.ids[self._by_id[low]].tobytes() == key:
+                number = int(self._by_id[low])
         return number if number is not None and self.alive[number] else None
 
     def number(self, key: bytes) -> int:
@@ -64,6 +75,8 @@ class Owners:
         self.alive[number] = True
         self._recent[key] = number
         self.count += 1
+        if len(self._recent) >= RECENT_MAX:
+            self._merge_recent()
         return number
 
     def numbers(self, ids: npt.NDArray[Any]) -> npt.NDArray[np.uint32]:
@@ -82,12 +95,19 @@ class Owners:
     def live(self) -> npt.NDArray[np.bool_]:
         return self.alive[: self.count]
 
+    def _merge_recent(self) -> None:
+        """Put the numbers handed out since into ``_by_id`` (one merge, no full sort)."""
+        fresh = np.array(list(self._recent.values()), dtype=np.uint32)
+        fresh = fresh[np.argsort(self.ids[fresh], kind="stable")]
+        at = np.searchsorted(self.ids[self._by_id], self.ids[fresh])
+        self._by_id = np.insert(self._by_id, at, fresh)
+        self._recent.clear()
+
     def settle(self) -> None:
         """Sort the live ids for :meth:`find` (after a build or a load), emptying the dict."""
         numbers = np.flatnonzero(self.live())
         order = np.argsort(self.ids[numbers], kind="stable")
-        self._sorted_ids = self.ids[numbers][order]
-        self._sorted_numbers = numbers[order]
+        self._by_id = numbers[order].astype(np.uint32)
         self._recent.clear()
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
@@ -105,5 +125,5 @@ class Owners:
 
     @property
     def nbytes(self) -> int:
-        arrays = (self.ids, self.alive, self._sorted_ids, self._sorted_numbers)
+        arrays = (self.ids, self.alive, self._by_id)
         return sum(a.nbytes for a in arrays)

@@ -21,7 +21,9 @@ Uses numpy and ``index`` only.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import mmap
 import os
 import shutil
 from pathlib import Path
@@ -73,15 +75,25 @@ def load(folder: Path) -> tuple[HashIndex, dict[str, Any]]:
     arrays = {}
     try:
         for name, described in dict(meta["arrays"]).items():
-            array = np.load(folder / f"{name}.npy", mmap_mode="c", allow_pickle=False)
-            if list(array.shape) != described["shape"] or array.dtype.str != described["dtype"]:
+            mapped = np.load(folder / f"{name}.npy", mmap_mode="c", allow_pickle=False)
+            if list(mapped.shape) != described["shape"] or mapped.dtype.str != described["dtype"]:
                 raise SnapshotError(f"{name}.npy is not the array {META} describes")
-            arrays[name] = array
+            _read_ahead(mapped)
+            arrays[name] = np.asarray(mapped)  # a plain view: numpy's memmap class is slower
         return HashIndex.from_arrays(arrays), dict(meta["about"])
     except SnapshotError:
         raise
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise SnapshotError(f"{folder}: damaged: {exc!r}") from exc
+
+
+def _read_ahead(mapped: np.memmap[Any, Any]) -> None:
+    """Ask the kernel to read the file into memory in the background: the first lookups
+    after an open would otherwise wait on the disk for every page they touch."""
+    handle = getattr(mapped, "_mmap", None)
+    if handle is not None and hasattr(mmap, "MADV_WILLNEED"):
+        with contextlib.suppress(OSError, ValueError):
+            handle.madvise(mmap.MADV_WILLNEED)
 
 
 def remove_leftovers(folder: Path) -> None:

@@ -111,9 +111,9 @@ def test_a_built_index_answers_as_a_scan_does(max_distance: int) -> None:
                 extra.add(
                     media_id,
                     algorithm,
-                    [int(v) for v in table.values[mine]],
-                    times=[None if t < 0 else int(t) for t in table.times[mine]],
-                    views=[VIEW_KINDS[c] for c in table.views[mine]],
+                    [int(v) for v in table.take("values", mine)],
+                    times=[None if t < 0 else int(t) for t in table.take("times", mine)],
+                    views=[VIEW_KINDS[c] for c in table.take("views", mine)],
                 )
     answers = [_answer(index.nearest(q, max_distance)) for q in lookups]
     assert answers == [_answer(extra.nearest(q, max_distance)) for q in lookups]
@@ -133,3 +133,28 @@ def test_a_search_folds_a_long_tail_in(monkeypatch: pytest.MonkeyPatch) -> None:
     [hit] = index.query(1_000_003, max_distance=0)
     assert table.built == 300 and table.index is not None
     assert hit.media_id == str(uuid.UUID(int=2))
+
+
+def test_many_media_at_once_are_found_by_their_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bulk load of more media than the dict of new ones holds: merged into the ids in
+    order as it goes, every media still found, removed ones not."""
+    from workbench.matching import owners as owners_module
+    from workbench.matching.index import id_array
+
+    monkeypatch.setattr(owners_module, "RECENT_MAX", 64)
+    index = HashIndex()
+    media = [str(uuid.uuid4()) for _ in range(1000)]
+    for at in range(0, 1000, 100):
+        part = media[at : at + 100]
+        index.bulk_load(
+            "phash",
+            id_array(part),
+            np.arange(at, at + 100, dtype=np.uint64),
+            np.full(100, -1, dtype=np.int32),
+        )
+    assert len(index._owners._recent) < 64
+    assert all(m in index for m in media) and index.media_count() == 1000
+    index.remove(media[10])
+    assert media[10] not in index and media[11] in index
+    [hit] = index.query(11, max_distance=0)
+    assert hit.media_id == media[11]
