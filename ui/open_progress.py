@@ -1,6 +1,6 @@
 """The progress of opening a workspace whose picture index must be read from the database
-(a first open of a big library on this workstation: a million pictures take about a
-minute; later opens map the snapshot and take seconds).
+(a first open of a big library on this workstation: a million pictures take about four
+minutes; later opens map the snapshot and take seconds).
 
 Opening runs before the window exists, on the UI thread: the dialog appears only once it
 has taken ``SHOW_AFTER_MS``, and Qt's events are processed at each report so it paints

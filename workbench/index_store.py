@@ -2,9 +2,10 @@
 
 A workspace opens its index here (:func:`open_index`). Without a snapshot it reads every
 hash row, straight from the driver's cursor, and builds the index (a million pictures:
-62 million rows, about a minute); when the library is big (``SNAPSHOT_MIN_ROWS``) it then
-keeps a snapshot in the workstation's cache (``workbench.matching.snapshot``). With one,
-it maps the snapshot and catches up from the database instead of reading it all:
+62 million rows, about four minutes on SQLite); when the library is big
+(``SNAPSHOT_MIN_ROWS``) it then keeps a snapshot in the workstation's cache
+(``workbench.matching.snapshot``). With one, it maps the snapshot and catches up from the
+database instead of reading it all:
 
 * the snapshot says up to which hash row and which audit entry it holds (its marks,
   read before the rows it holds were);
