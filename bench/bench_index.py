@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
-from machine import describe, load_average  # noqa: E402
+from machine import describe, load_average, rss_mb  # noqa: E402
 
 from workbench.matching.index import (  # noqa: E402
     DEFAULT_MAX_DISTANCE,
@@ -91,13 +91,6 @@ class BKTree:
 
 def machine() -> str:
     return describe(f"numpy {np.__version__}")
-
-
-def rss_mb(field: str = "VmRSS") -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def data(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

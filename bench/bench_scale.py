@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import resource
 import shutil
 import statistics
 import sys
@@ -43,7 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
-from machine import describe, load_average  # noqa: E402
+from machine import describe, load_average, rss_mb  # noqa: E402
 from PIL import Image, ImageOps  # noqa: E402
 
 from workbench.analysis import Analysis, analyse_file  # noqa: E402
@@ -77,11 +76,6 @@ LAYOUT = ["whole", "mirrored", "rotated_90", "rotated_180", "rotated_270"]
 LAYOUT += ["cropped"] * 24 + ["tilted"] * 2
 TARGET_MEDIAN_MS, TARGET_P95_MS, TARGET_VS_FAISS = 10.0, 25.0, 2.0
 TARGET_MEMORY_MB = 600.0
-
-
-def rss_mb() -> float:
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * resource.getpagesize() / 2**20
 
 
 def synthetic(rng: np.random.Generator, pictures: int) -> dict[str, tuple[Any, ...]]:
@@ -176,7 +170,7 @@ def run(size: int, queries: int, folder: Path) -> dict[str, float]:
     flat = {a: faiss.IndexBinaryFlat(64) for a in ("phash", "dhash")}
     before = rss_mb()
     load_s = 0.0
-    planted: dict[str, str] = {}
+    planted: dict[str, tuple[Path, list[tuple[str, int, str]]]] = {}  # id -> file, hashes
     middle = (size // CHUNK) // 2  # the real pictures go in among the synthetic ones
     for chunk_no, start in enumerate(range(0, size, CHUNK)):
         rows = synthetic(rng, min(CHUNK, size - start))
@@ -189,8 +183,8 @@ def run(size: int, queries: int, folder: Path) -> dict[str, float]:
         if chunk_no == middle:
             for n, path in enumerate(REAL):
                 media_id = f"{n + 1:08x}-0000-4000-8000-000000000000"
-                planted[media_id] = path.name
                 hashes = [(h.algorithm, h.value, h.view) for h in analyse_file(path).hashes]
+                planted[media_id] = path, hashes
                 index.add_views(media_id, hashes)
                 for algorithm in ("phash", "dhash"):
                     mine = np.array([v for a, v, _ in hashes if a == algorithm], dtype=np.uint64)
@@ -202,15 +196,12 @@ def run(size: int, queries: int, folder: Path) -> dict[str, float]:
     # The real copies must find their originals in the library as they do among the real
     # pictures alone (the synthetic rows may add hits, never take one away).
     alone = HashIndex()
-    for media_id, name in planted.items():
-        path = next(p for p in REAL if p.name == name)
-        alone.add_views(
-            media_id, [(h.algorithm, h.value, h.view) for h in analyse_file(path).hashes]
-        )
+    for media_id, (_path, hashes) in planted.items():
+        alone.add_views(media_id, hashes)
     found = missed = 0
     real_lookups = []
-    for media_id, name in planted.items():
-        path = next(p for p in REAL if p.name == name)
+    for media_id, (path, _hashes) in planted.items():
+        name = path.name
         for kind, copy in copies(path):
             lookups = seen_lookups(analysed(copy, folder, f"{name}-{kind}"))
             real_lookups.append(lookups)
@@ -240,7 +231,8 @@ def run(size: int, queries: int, folder: Path) -> dict[str, float]:
     for lookups in fresh:
         _, seconds = timed(index.nearest, lookups, DEFAULT_MAX_DISTANCE)
         lookup_ms.append(seconds * 1000)
-    sample = fresh[:: max(1, len(fresh) // 40)]
+    step = max(1, len(fresh) // 40)  # the baselines are slow: every step-th picture
+    sample = fresh[::step]
     faiss_ms, scan_ms = [], []
     for lookups in sample:
         _, seconds = timed(faiss_lookup, flat, lookups, DEFAULT_MAX_DISTANCE)
@@ -251,9 +243,7 @@ def run(size: int, queries: int, folder: Path) -> dict[str, float]:
             np.flatnonzero(np.bitwise_count(table.values ^ np.uint64(value)) <= 10)
         scan_ms.append((time.perf_counter() - start) * 1000)
     median = statistics.median(lookup_ms)
-    sampled_median = statistics.median(
-        lookup_ms[i] for i in range(0, len(fresh), max(1, len(fresh) // 40))
-    )
+    sampled_median = statistics.median(lookup_ms[::step])
     figures = {
         "pictures": size,
         "rows": rows,

@@ -27,3 +27,11 @@ def describe(*libraries: str) -> str:
         pass
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return ", ".join([model, f"{cores} cores", f"Python {platform.python_version()}", *libraries])
+
+
+def rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory (or another ``/proc/self/status`` field), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")

@@ -130,15 +130,14 @@ class ChangeFeed:
         stored (and forget the ones it removed), so "seen before" sees the team's media.
         A media already in the index is left alone (this instance stored it)."""
         index = self._ws.index
-        new = []
+        keys = set()
         for media_id in media_ids:
             try:
-                key = uuid.UUID(media_id)
+                keys.add(uuid.UUID(media_id))
             except ValueError:
                 continue
-            with self._ws.db.read() as session:
-                if session.get(Media, key) is None:
-                    index.remove(key)
-                elif key not in index:
-                    new.append(key)
-        load_media(self._ws, index, new)
+        with self._ws.db.read() as session:
+            stored = set(session.scalars(select(Media.id).where(Media.id.in_(keys))))
+        for key in keys - stored:
+            index.remove(key)
+        load_media(self._ws, index, [key for key in stored if key not in index])

@@ -127,8 +127,10 @@ def read_index(ws: Workspace, progress: Progress | None = None) -> HashIndex:
         f" FROM media_hashes WHERE algorithm = {marker}"
     )
     with ws.db.engine.connect() as conn:
-        rows = int(conn.scalar(select(func.count()).select_from(MediaHash)) or 0)
-        total = rows + rows // 3  # building the index takes about a third of the reading
+        total = 0  # counted only for a progress to show (a scan of the table)
+        if progress is not None:
+            rows = int(conn.scalar(select(func.count()).select_from(MediaHash)) or 0)
+            total = rows + rows // 3  # building the index takes about a third of the reading
         algorithms = conn.scalars(select(MediaHash.algorithm).distinct()).all()
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         done = 0

@@ -280,11 +280,12 @@ class HashIndex:
         many, ``rows.TAIL_SHARE``, which a search also does); the rows of removed media
         go. A workspace builds once its rows are loaded."""
         with self._lock:
-            for algorithm, rows in self._rows.items():
-                if rows.wants_build() or not due_only:
-                    rows.build(self._owners.live())
-                    self._dead_rows[algorithm] = 0
-            self._owners.settle()
+            due = [a for a, rows in self._rows.items() if rows.wants_build() or not due_only]
+            for algorithm in due:
+                self._rows[algorithm].build(self._owners.live())
+                self._dead_rows[algorithm] = 0
+            if due or not due_only:
+                self._owners.settle()
 
     def nearest(
         self,
