@@ -79,9 +79,10 @@ from workbench.workspace import Workspace
 
 COLUMN_WIDTHS_EM = {COL_STATUS: 8, COL_POSTED: 12, COL_SOURCE: 16, COL_MEDIA: 9}
 #: A first start on a narrow table: how far the columns may narrow (the status chip not at
-#: all, a date to its digits, the source elided in the middle) to leave the claim's text this.
+#: all, a date to its digits, the source elided in the middle) to leave the claim's text
+#: this: on a laptop's 1366 pixels the claim's first words, not only its first word.
 COLUMN_LEAST_EM = {COL_STATUS: 8, COL_POSTED: 7, COL_SOURCE: 6, COL_MEDIA: 5}
-TEXT_COLUMN_EM = 8
+TEXT_COLUMN_EM = 18
 MEDIA_FILTER = (
     "Pictures and videos (*.jpg *.jpeg *.png *.gif *.webp *.bmp *.tif *.tiff *.heic *.heif "
     "*.mp4 *.m4v *.mov *.webm *.mkv *.avi *.3gp);;All files (*)"
