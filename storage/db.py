@@ -84,12 +84,46 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Create or upgrade the schema (idempotent: a no-op when already at ``revision``)."""
-    if revision == "head" and current_revision(engine) == head_revision():
+    """Create or upgrade the schema (idempotent: a no-op when already at ``revision``).
+    An SQLite workspace of an older schema is first copied whole (``keep_copy``)."""
+    current = current_revision(engine)
+    if revision == "head" and current == head_revision():
         return
+    if current is not None:
+        keep_copy(engine, current)
     from alembic import command
 
     command.upgrade(alembic_config(engine), revision)
+
+
+def copy_path(database: Path, revision: str) -> Path:
+    """Where the copy of an SQLite database of schema ``revision`` is kept."""
+    return database.with_name(f"{database.name}.schema-{revision}")
+
+
+def keep_copy(engine: Engine, revision: str) -> Path | None:
+    """A copy of an SQLite database before its first migration from ``revision``, beside
+    it (``workbench.sqlite.schema-0010``): SQLite's online backup, so it is whole even with
+    another process reading; written under a temporary name and renamed, never
+    overwritten. Nothing for PostgreSQL: a server is copied with its own tools
+    (``pg_dump``), by whoever keeps it. Returns the copy's path."""
+    if engine.url.get_backend_name() != "sqlite" or not engine.url.database:
+        return None
+    database = Path(engine.url.database)
+    target = copy_path(database, revision)
+    if target.exists() or not database.exists():
+        return target if target.exists() else None
+    import sqlite3
+
+    partial = target.with_name(target.name + ".partial")
+    source, copy = sqlite3.connect(database), sqlite3.connect(partial)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    partial.replace(target)
+    return target
 
 
 def downgrade(engine: Engine, revision: str) -> None:

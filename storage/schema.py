@@ -219,6 +219,9 @@ class Media(Base):
     features: Mapped[MediaFeatures | None] = relationship(
         cascade="all, delete-orphan", back_populates="media"
     )
+    frame_features: Mapped[list[FrameFeatures]] = relationship(
+        cascade="all, delete-orphan", back_populates="media"
+    )
     links: Mapped[list[ClaimMedia]] = relationship(back_populates="media")
 
 
@@ -264,6 +267,27 @@ class MediaFeatures(Base):
     words: Mapped[bytes] = mapped_column(LargeBinary)
 
     media: Mapped[Media] = relationship(back_populates="features")
+
+
+class FrameFeatures(Base):
+    """A video frame's local features (0011), as ``MediaFeatures`` keeps a picture's: the
+    frames ``workbench.video_frames`` picks (the first, each scene cut, one every two
+    seconds of a shot), at ``t_ms`` from the video's start. A video whose frames are done
+    has its own ``MediaFeatures`` row with ``points`` 0 (so the pass does not take it
+    again), whatever its frames gave."""
+
+    __tablename__ = "frame_features"
+
+    media_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("media.id", ondelete="CASCADE"), primary_key=True
+    )
+    t_ms: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    words: Mapped[bytes] = mapped_column(LargeBinary)
+
+    media: Mapped[Media] = relationship(back_populates="frame_features")
 
 
 class ClaimMedia(Base):

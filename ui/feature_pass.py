@@ -2,10 +2,11 @@
 
 After every import, and once when the window opens (a workspace from before local
 features, or a pass a crash cut short), ``FeaturePass.start`` runs
-``FeatureService.run_pass`` on a pool thread: the pictures without local features get
-them, and each is looked up inside and around the others. Asked again while it runs, it
-runs once more when done. Cancel stops after the picture in hand; the rest wait for the
-next start (nothing is lost: each picture is its own transaction).
+``FeatureService.run_pass`` on a pool thread: the pictures and videos without local
+features get them (a video: its featured frames), and each picture is looked up inside and
+around the others. Asked again while it runs, it runs once more when done. Cancel stops
+after the picture in hand, or inside a video (which the next pass does again); the rest
+wait for the next start (nothing is lost: each picture and video is its own transaction).
 """
 
 from __future__ import annotations
@@ -38,11 +39,12 @@ class FeaturePassJob(CancellableJob):
 class FeatureProgress(ProgressStrip):
     def __init__(self) -> None:
         super().__init__(
-            "Local features", "Stop after the picture in hand; the rest are done next time"
+            "Local features",
+            "Stop now (a video in hand is done again); the rest are done next time",
         )
 
     def advance(self, done: int, total: int) -> None:
-        self.step(done, total, f"Looking inside pictures: {done} of {total}")
+        self.step(done, total, f"Looking inside pictures and videos: {done} of {total}")
 
 
 class FeaturePass(QObject):
@@ -93,7 +95,7 @@ class FeaturePass(QObject):
 
     def _progressed(self, done: int, total: int) -> None:
         if done == 1 and self._job is not None and not self._job.cancel_requested:
-            self._strip.begin(f"Looking inside pictures: 0 of {total}")
+            self._strip.begin(f"Looking inside pictures and videos: 0 of {total}")
         self._strip.advance(done, total)
 
     def _done(

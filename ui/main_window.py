@@ -1,6 +1,6 @@
 """The main window: claims in the middle, the selected claim on the right, imports below.
 
-The window is handed an open ``Workspace`` (``main.py`` composes it) and talks to the
+The window is handed an open ``Workspace`` (``ui/app.py`` composes it) and talks to the
 domain only through its services, receiving plain values. Anything slow runs through the
 ``TaskRunner``; the window reacts when the outcome comes back on the UI thread. Edits and
 verdicts go through ``ClaimHistory`` (undoable); whatever changes a claim ends in
@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QTableView,
     QToolBar,
@@ -67,6 +68,7 @@ from ui.window_state import (
     restore_window_state,
     save_window_state,
 )
+from workbench import about
 from workbench.bidi import reveal
 from workbench.changes import ChangeFeed, Changes
 from workbench.errors import WorkbenchError
@@ -117,7 +119,7 @@ class MainWindow(QMainWindow):
         self._ws = workspace
         self._settings = settings or Settings.load()
         workspace.max_distance = self._settings.duplicate_threshold
-        #: A workspace the analyst chose in Settings: main.py reopens the window on it.
+        #: A workspace the analyst chose in Settings: ui/app.py reopens the window on it.
         self.switch_to: Path | None = None
         self._runner = runner or TaskRunner(self)
         self._job: IngestJob | None = None
@@ -362,6 +364,11 @@ class MainWindow(QMainWindow):
         )
         self.sample_action.triggered.connect(self.load_sample)
         help_menu.addAction(self.sample_action)
+        self.about_action = QAction("&About Claim workbench", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.setStatusTip("The version, the workspace's schema and the libraries'")
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
 
         toolbar = QToolBar("Main actions")
         toolbar.setObjectName("mainToolbar")
@@ -403,9 +410,15 @@ class MainWindow(QMainWindow):
         self._ws.analyst = choice.analyst  # the services read it on every write
         self._ws.max_distance = choice.duplicate_threshold
         self._show_selected_claim()
-        if choice.workspace is not None:  # main.py reopens the window on that folder
+        if choice.workspace is not None:  # ui/app.py reopens the window on that folder
             self.switch_to = choice.workspace
             self.close()
+
+    def about_text(self) -> str:
+        return "\n\n".join(about.lines(self._ws.location.folder, qt=qVersion()))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Claim workbench", self.about_text())
 
     def load_sample(self) -> None:
         load_sample_case(self, self._ws, runner=self._runner, on_loaded=self._sample_loaded)

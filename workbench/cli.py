@@ -41,6 +41,22 @@ from workbench.views import (
 from workbench.workspace import Location, Workspace, resolve_workspace_dir, write_team_config
 
 
+class _Version(argparse.Action):
+    """``--version``: printed at once (no command needed); the workspace is only read."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from workbench import about
+
+        print("\n".join(about.lines(resolve_workspace_dir(namespace.workspace))))
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench", description="Claim verification workbench (command line)."
@@ -52,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--analyst", metavar="NAME", help="who is working (default: $WORKBENCH_ANALYST or OS user)"
+    )
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        nargs=0,
+        help="the app's version, the schema of the workspace (given before it, or the "
+        "default one) and the libraries' versions",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

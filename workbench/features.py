@@ -16,6 +16,16 @@ ingest computes them at once (``ingest(local_features=True)``). Until a stored p
 its row, a lookup (``match``, the seen-before list) confirms a hit on it from its original,
 decoded on demand; an ingest lets the hit stand on its hashes, and the pass rechecks it
 (``SeenBeforeService.recheck``).
+
+A stored video gets the features of some of its frames (``workbench.video_frames``: the
+first, each scene cut, one every two seconds of a shot) in ``frame_features``, in the index
+by the name ``<video id>@<t_ms>`` (``retrieval.frame_name``), from the same pass (one
+transaction a video; a cancel inside a long one keeps nothing of it, and the next pass
+starts it again) or at once from a command-line ingest. So a screenshot no hash view meets
+(a dark scene, a frame inside a collage) is found in its video, placed within a second, and
+a hash hit on a video's frame is verified against the featured frame nearest it. The pass
+does not look a new video's frames up against the stored pictures (a stored screenshot is
+flagged when the video meets it only once it is looked up again).
 """
 
 from __future__ import annotations
@@ -23,17 +33,17 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
-from sqlalchemy import delete, exists, insert, select
-from sqlalchemy.engine import Row
+from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from storage.schema import Media, MediaFeatures
-from workbench import analysis
+from storage.schema import FrameFeatures, Media, MediaFeatures
+from workbench import analysis, video_frames
 from workbench.errors import AnalysisError
 from workbench.matching import confirm, local, retrieval, verify
 from workbench.matching.confirm import Confirmed, QueryFeatures
@@ -68,29 +78,39 @@ class FeatureService:
     def load(self, chunk: int = 20_000) -> None:
         """Teach the word index the words it lacks (words only, never the features): all
         of them when the workspace opens; before each pass, those another workstation's
-        pass computed meanwhile (a team on one server)."""
-        usable = (MediaFeatures.version == local.FORMAT) & (
-            MediaFeatures.points >= local.MIN_JUDGED
+        pass computed meanwhile (a team on one server): their keys first, then the words
+        of what is missing. Pictures by their id, video frames by ``retrieval.frame_name``."""
+        everything = not len(self.words)
+        tables: tuple[tuple[Any, tuple[Any, ...], Callable[[Any], str]], ...] = (
+            (MediaFeatures, (MediaFeatures.media_id,), lambda row: str(row[0])),
+            (
+                FrameFeatures,
+                (FrameFeatures.media_id, FrameFeatures.t_ms),
+                lambda row: retrieval.frame_name(str(row[0]), row[1]),
+            ),
         )
-        query = select(MediaFeatures.media_id, MediaFeatures.words).where(usable)
         with self._ws.db.read() as session:
-            if len(self.words):  # only the missing ones: their ids first, then their words
-                known = set(self.words.names())
-                ids = session.scalars(select(MediaFeatures.media_id).where(usable)).all()
-                missing = [i for i in ids if str(i) not in known]
-                parts: Iterable[Sequence[Row[uuid.UUID, bytes]]] = [
-                    session.execute(
-                        query.where(MediaFeatures.media_id.in_(missing[at : at + chunk]))
-                    ).all()
-                    for at in range(0, len(missing), chunk)
-                ]
-            else:
-                parts = session.execute(query.execution_options(yield_per=chunk)).partitions()
-            for part in parts:
-                self.words.bulk_add(
-                    [str(media_id) for media_id, _ in part],
-                    [retrieval.from_bytes(data) for _, data in part],
-                )
+            known = set() if everything else set(self.words.names())
+            for table, key, name in tables:
+                usable = (table.version == local.FORMAT) & (table.points >= local.MIN_JUDGED)
+                query = select(*key, table.words).where(usable)
+                parts: Iterable[Sequence[Any]]
+                if everything:
+                    parts = session.execute(query.execution_options(yield_per=chunk)).partitions()
+                else:
+                    keys = session.execute(select(*key).where(usable)).all()
+                    missing = sorted({k[0] for k in keys if name(k) not in known})
+                    parts = [
+                        session.execute(
+                            query.where(table.media_id.in_(missing[at : at + chunk]))
+                        ).all()
+                        for at in range(0, len(missing), chunk)
+                    ]
+                for part in parts:
+                    self.words.bulk_add(
+                        [name(row) for row in part],
+                        [retrieval.from_bytes(row[-1]) for row in part],
+                    )
 
     # -- the seen-before answer ----------------------------------------------------------
 
@@ -104,6 +124,9 @@ class FeatureService:
         return self._features(media_id, from_original=True)
 
     def _features(self, media_id: str, from_original: bool) -> Features | None:
+        video, t_ms = retrieval.split_name(media_id)
+        if t_ms is not None:
+            return self.frame(video, t_ms)
         with self._ws.db.read() as session:
             row = session.get(MediaFeatures, uuid.UUID(media_id))
             if row is not None and row.version == local.FORMAT:
@@ -115,6 +138,25 @@ class FeatureService:
             return None
         picture, size = found
         return local.extract(picture, size=size).strongest()
+
+    def frame(self, media_id: str, t_ms: int) -> Features | None:
+        """The features of the video's featured frame nearest ``t_ms``, when one is within
+        ``video_frames.NEIGHBOUR_MS`` (None: its frames are not done yet, or none
+        there had points enough)."""
+        reach = video_frames.NEIGHBOUR_MS
+        query = (
+            select(FrameFeatures.points, FrameFeatures.data)
+            .where(
+                FrameFeatures.media_id == uuid.UUID(media_id),
+                FrameFeatures.version == local.FORMAT,
+                FrameFeatures.t_ms.between(t_ms - reach, t_ms + reach),
+            )
+            .order_by(func.abs(FrameFeatures.t_ms - t_ms))
+            .limit(1)
+        )
+        with self._ws.db.read() as session:
+            row = session.execute(query).first()
+        return local.from_bytes(row.data) if row is not None and row.points else None
 
     def picture(self, media_id: str) -> tuple[Image.Image, tuple[int, int] | None] | None:
         """A stored picture decoded upright from its original, with its stored size (for
@@ -147,7 +189,38 @@ class FeatureService:
         return confirm.confirm_hits(hits, query, self.stored if from_originals else self.kept)
 
     def inside(self, query: QueryFeatures, skip: set[str]) -> list[Confirmed]:
-        return confirm.find_inside(self.words, query, self.stored, skip)
+        found = confirm.find_inside(self.words, query, self.stored, skip)
+        return [self._best_frame(c, query) if c.t_ms is not None else c for c in found]
+
+    def _best_frame(self, found: Confirmed, query: QueryFeatures) -> Confirmed:
+        """A video found by one of its frames, placed between the featured frames nearby
+        (``video_frames.NEIGHBOUR_MS`` either side) that agree with the query: at their times' mean,
+        weighted by their inliers. The words propose a frame of the right shot, not always
+        the nearest; in a pan both neighbours of a moment agree, on about as many points,
+        and the moment lies between them (a still shot's every frame agrees: it is placed
+        in the middle of what agrees). The evidence drawn is the nearest frame's."""
+        q = query.get()
+        if q is None or found.t_ms is None or found.agreement is None:
+            return found
+        reach = video_frames.NEIGHBOUR_MS
+        rows = select(FrameFeatures.t_ms, FrameFeatures.data).where(
+            FrameFeatures.media_id == uuid.UUID(found.media_id),
+            FrameFeatures.version == local.FORMAT,
+            FrameFeatures.points >= local.MIN_JUDGED,
+            FrameFeatures.t_ms.between(found.t_ms - reach, found.t_ms + reach),
+            FrameFeatures.t_ms != found.t_ms,
+        )
+        with self._ws.db.read() as session:
+            neighbours = session.execute(rows).all()
+        agreeing = [(found.t_ms, found.agreement)]
+        for t_ms, data in neighbours:
+            agreement = verify.verify(q, local.from_bytes(data))
+            if agreement is not None:
+                agreeing.append((t_ms, agreement))
+        weight = sum(a.points for _, a in agreeing)
+        moment = round(sum(t * a.points for t, a in agreeing) / weight)
+        _, nearest = min(agreeing, key=lambda ta: (abs(ta[0] - moment), -ta[1].points))
+        return dataclasses.replace(found, agreement=nearest, t_ms=moment)
 
     # -- keeping them --------------------------------------------------------------------
 
@@ -173,43 +246,110 @@ class FeatureService:
         if words is not None:
             self.words.add(str(media_id), words)
 
-    def pending(self) -> list[tuple[uuid.UUID, str, int | None, int | None]]:
-        """(media id, sha256, width, height) of the pictures without today's features."""
+    def pending(self) -> list[tuple[uuid.UUID, str, int | None, int | None, str]]:
+        """(media id, sha256, width, height, kind) of the pictures and videos without
+        today's features (a video's own row marks its frames done), oldest first."""
         current = exists().where(
             MediaFeatures.media_id == Media.id, MediaFeatures.version == local.FORMAT
         )
         query = (
-            select(Media.id, Media.sha256, Media.width, Media.height)
-            .where(Media.kind == "image", ~current)
+            select(Media.id, Media.sha256, Media.width, Media.height, Media.kind)
+            .where(Media.kind.in_(("image", "video")), ~current)
             .order_by(Media.acquired_at, Media.id)
         )
         with self._ws.db.read() as session:
-            return [(r[0], r[1], r[2], r[3]) for r in session.execute(query)]
+            return [(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(query)]
 
     def run_pass(
         self, progress: Progress | None = None, should_cancel: ShouldCancel | None = None
     ) -> FeaturePassResult:
-        """Compute the features of every picture that lacks them (module docstring)."""
+        """Compute the features of every picture and video that lacks them (module
+        docstring)."""
         self.load()
         todo = self.pending()
         computed, found, errors = 0, 0, list[tuple[str, str]]()
-        for n, (media_id, sha256, width, height) in enumerate(todo, 1):
+        for n, (media_id, sha256, width, height, kind) in enumerate(todo, 1):
             if should_cancel is not None and should_cancel():
                 return FeaturePassResult(len(todo), computed, found, tuple(errors), True)
-            data = None
-            try:
-                picture = analysis.upright_picture(self._ws.store.path_for(sha256))
-                size = (width, height) if width and height else None
-                data = local.to_bytes(local.extract(picture, size=size), limit=None)
-            except (AnalysisError, OSError) as exc:
-                errors.append((sha256, str(exc)))
-            if self._keep(media_id, data):
-                computed += data is not None
-                if data is not None and self._ws.media.seen.recheck(media_id, data):
-                    found += 1
+            size = (width, height) if width and height else None
+            path = self._ws.store.path_for(sha256)
+            if kind == "video":
+                try:
+                    kept = self.keep_video(media_id, path, size, should_cancel)
+                except (AnalysisError, OSError) as exc:
+                    errors.append((sha256, str(exc)))
+                    self._keep_frames(media_id, [])  # done, with no frames: not retried forever
+                    kept = False
+                if kept is None:  # cancelled inside a long video: the next pass redoes it
+                    return FeaturePassResult(len(todo), computed, found, tuple(errors), True)
+                computed += kept
+            else:
+                data = None
+                try:
+                    picture = analysis.upright_picture(path)
+                    data = local.to_bytes(local.extract(picture, size=size), limit=None)
+                except (AnalysisError, OSError) as exc:
+                    errors.append((sha256, str(exc)))
+                if self._keep(media_id, data):
+                    computed += data is not None
+                    if data is not None and self._ws.media.seen.recheck(media_id, data):
+                        found += 1
             if progress is not None:
                 progress(n, len(todo))
         return FeaturePassResult(len(todo), computed, found, tuple(errors))
+
+    def keep_video(
+        self,
+        media_id: uuid.UUID,
+        path: Path,
+        size: tuple[int, int] | None,
+        should_cancel: ShouldCancel | None = None,
+    ) -> bool | None:
+        """Compute and keep the features of a stored video's frames (``video_frames``):
+        True when kept, False when the video was removed meanwhile, None when cancelled
+        (nothing kept). A file that cannot be decoded raises ``AnalysisError``."""
+        frames = []
+        for t_ms, picture in video_frames.feature_frames(path):
+            if should_cancel is not None and should_cancel():
+                return None
+            frames.append((t_ms, local.extract(picture, size=size).strongest()))
+        return self._keep_frames(media_id, frames)
+
+    def _keep_frames(self, media_id: uuid.UUID, frames: list[tuple[int, Features]]) -> bool:
+        """Replace a video's frame rows and mark it done, in one transaction; False when the
+        video was removed meanwhile (or another workstation's pass wrote it first)."""
+        rows, indexed = [], []
+        for t_ms, features in frames:
+            words = retrieval.words(features) if local.judged(features) else None
+            rows.append(
+                {
+                    "media_id": media_id,
+                    "t_ms": t_ms,
+                    "version": local.FORMAT,
+                    "points": features.count,
+                    "data": local.to_bytes(features),
+                    "words": retrieval.to_bytes(words) if words is not None else b"",
+                }
+            )
+            if words is not None:
+                indexed.append((retrieval.frame_name(str(media_id), t_ms), words))
+        try:
+            with self._ws.db.transaction() as session:
+                if session.get(Media, media_id) is None:
+                    return False
+                session.execute(delete(FrameFeatures).where(FrameFeatures.media_id == media_id))
+                session.execute(delete(MediaFeatures).where(MediaFeatures.media_id == media_id))
+                if rows:
+                    session.execute(insert(FrameFeatures), rows)
+                self.insert(session, media_id, None)  # the video's own row: its frames done
+        except IntegrityError:
+            return False
+        prefix = retrieval.frame_name(str(media_id), 0)[:-1]  # "<id>@"
+        for name in self.words.names():
+            if name.startswith(prefix):
+                self.words.remove(name)
+        self.words.bulk_add([n for n, _ in indexed], [w for _, w in indexed])
+        return True
 
     def _keep(self, media_id: uuid.UUID, data: bytes | None) -> bool:
         """Replace the picture's row; False when the picture was removed meanwhile. When

@@ -155,9 +155,9 @@ class MediaService:
     ) -> list[IngestResult]:
         """Store every file (or every file under a folder) and report, per file, whether
         it is new, already stored, or refused, and what it resembles. With
-        ``local_features`` each picture's local features are computed and kept at once,
-        and pictures it contains or sits inside are found too; without, the background
-        pass (``FeatureService.run_pass``) does both later."""
+        ``local_features`` each picture's local features (and each new video's frames')
+        are computed and kept at once, and pictures it contains or sits inside are found
+        too; without, the background pass (``FeatureService.run_pass``) does both later."""
         role = fields.role(role)
         claim_uuid = self._check_claim(claim_id) if claim_id else None
         files = expand_paths(paths)
@@ -181,7 +181,29 @@ class MediaService:
             results.append(result)
             if progress is not None:
                 progress(len(results), len(files), result)
+        if local_features:
+            self._keep_video_features(results, should_cancel)
         return results
+
+    def _keep_video_features(
+        self, results: list[IngestResult], should_cancel: ShouldCancel | None
+    ) -> None:
+        """The frames' features of the videos just added (a picture's come with its
+        analysis); one that cannot be had is left to the background pass, which says why."""
+        for result in results:
+            media = result.media
+            if result.status is not IngestStatus.ADDED or media is None or media.kind != "video":
+                continue
+            size = (media.width, media.height) if media.width and media.height else None
+            path = self._ws.store.path_for(media.sha256)
+            try:
+                if (
+                    self._ws.features.keep_video(uuid.UUID(media.id), path, size, should_cancel)
+                    is None
+                ):
+                    return
+            except (AnalysisError, OSError) as exc:
+                log.warning("%s: video frames' features left to the pass: %s", path, exc)
 
     def _prepare(self, path: Path, local_features: bool = False) -> _Prepared:
         """Worker thread: analyse, stage the original if the store lacks it, save the

@@ -229,7 +229,7 @@ class SeenBeforeService:
                     case_ids=tuple(dict.fromkeys(k for _, k in used if k)),
                     evidence=c.evidence,
                     first_seen=row.acquired_at,
-                    t_ms=c.hit.t_ms if c.hit else None,
+                    t_ms=c.hit.t_ms if c.hit else c.t_ms,
                     overlaps=_overlaps(c.hit) if c.hit else (),
                     points=agreement.points if agreement else None,
                     query_in_stored=agreement.query_in_stored if agreement else None,

@@ -56,7 +56,7 @@ def test_main_py_help() -> None:
 def test_the_application_icon_loads(qapp: object) -> None:
     from PySide6.QtGui import QIcon
 
-    icon = QIcon(str(REPO / "resources" / "workbench.svg"))
+    icon = QIcon(str(REPO / "ui" / "workbench.svg"))
     image = icon.pixmap(64, 64).toImage()
     assert not icon.isNull() and image.width() == 64
     assert len({image.pixel(x, y) for x in range(0, 64, 4) for y in range(0, 64, 4)}) > 4

@@ -52,6 +52,8 @@ class Confirmed:
     distance: int | None  # the hash distance (None when found by local features alone)
     agreement: Agreement | None = None
     hit: Hit | None = None
+    #: Where in a stored video it was found by local features (a hit says it itself).
+    t_ms: int | None = None
 
 
 class QueryFeatures:
@@ -94,12 +96,12 @@ def confirm_hits(hits: list[Hit], query: QueryFeatures, stored: StoredFeatures) 
         if hit.view == "whole" and hit.distance <= NEAR_IDENTICAL:
             out.append(Confirmed(hit.media_id, hit.view, hit.distance, hit=hit))
             continue
-        if hit.t_ms is not None or hit.frames is not None:
-            # A video frame on either side: the frame's features are not stored (yet);
-            # today's hash rule stands for video.
+        if hit.frames is not None:  # a video looked up: its hits stand on the hashes
             out.append(Confirmed(hit.media_id, hit.view, hit.distance, hit=hit))
             continue
-        s = stored(hit.media_id)  # first: when it has none, the query's are not needed
+        # A stored video's frame: the featured frame of the video nearest the hit's time.
+        name = hit.media_id if hit.t_ms is None else retrieval.frame_name(hit.media_id, hit.t_ms)
+        s = stored(name)  # first: when it has none, the query's are not needed
         q = query.get(mirrored=hit.view == "mirrored") if s is not None else None
         agreement = None
         if local.judged(q) and local.judged(s):
@@ -136,17 +138,21 @@ def find_inside(
     q = query.get()
     if q is None or not local.judged(q):
         return []
-    out = []
-    for media_id, _ in words.candidates(retrieval.words(q, limit=None), top + len(skip)):
-        if media_id in skip:
+    out: list[Confirmed] = []
+    met: set[str] = set()
+    asked = retrieval.words(q, retrieval.QUERY_DISTINCT)
+    for name, _ in words.candidates(asked, top + len(skip)):
+        media_id, t_ms = retrieval.split_name(name)  # a picture, or a frame of a video
+        if media_id in skip or media_id in met:  # a video: its best frame only
             continue
-        s = stored(media_id)
+        s = stored(name)
         if s is None or not local.judged(s):
             continue
         agreement = verify.verify(q, s)
         if agreement is not None:
             evidence = FEATURES if agreement.whole(q, s) else INSIDE
-            out.append(Confirmed(media_id, evidence, None, agreement))
+            out.append(Confirmed(media_id, evidence, None, agreement, t_ms=t_ms))
+            met.add(media_id)
     return out
 
 

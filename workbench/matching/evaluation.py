@@ -115,7 +115,7 @@ class RecordingMatcher(SeenBeforeMatcher):
             )
         q = query.get()
         if local.judged(q):
-            for media_id, _ in self._words.candidates(retrieval.words(q, limit=None)):
+            for media_id, _ in self._words.candidates(retrieval.words(q, retrieval.QUERY_DISTINCT)):
                 s = self._features.get(media_id)
                 if not local.judged(s):
                     continue

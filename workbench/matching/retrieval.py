@@ -18,7 +18,6 @@ live in one array per word that grows in amortised chunks.
 from __future__ import annotations
 
 import functools
-import math
 import threading
 from importlib import resources
 
@@ -31,10 +30,17 @@ from workbench.matching.local import Features, root_sift
 TOP = 16
 #: A picture's distinct words kept in the index (its most frequent first).
 DISTINCT = 256
+#: A query's distinct words asked (its most frequent). A query has up to 1,000 points where
+#: a stored picture keeps 300; its rarest words, a point or two each, were a third of the
+#: postings a lookup reads at 100,000 pictures, and finding the planted originals did not
+#: need them (bench/bench_seen_before.py: 33 of 45 with every word or with 384, 30 with 256).
+QUERY_DISTINCT = 384
 #: Words shared with the query below this are not a candidate.
 MIN_SHARED = 6
 #: Scores are divided by the stored picture's word count to this power.
 LENGTH_POWER = 0.75
+#: The count of shared words and their summed weights share one accumulator (``candidates``).
+_SHARED_UNIT = float(2**20)
 
 
 @functools.cache
@@ -55,7 +61,7 @@ def from_bytes(data: bytes) -> npt.NDArray[np.int32]:
 
 def words(features: Features, limit: int | None = DISTINCT) -> npt.NDArray[np.int32]:
     """The picture's distinct visual words (at most ``limit``, the most frequent: a stored
-    picture keeps ``DISTINCT``; a query asks with all of its own)."""
+    picture keeps ``DISTINCT``, a query asks with ``QUERY_DISTINCT``)."""
     if features.count == 0:
         return np.zeros(0, np.int32)
     centroids = vocabulary()
@@ -68,6 +74,17 @@ def words(features: Features, limit: int | None = DISTINCT) -> npt.NDArray[np.in
     return np.sort(found[order]).astype(np.int32)
 
 
+def frame_name(media_id: str, t_ms: int) -> str:
+    """A video frame's name in the index: its video's id and its time."""
+    return f"{media_id}@{t_ms}"
+
+
+def split_name(name: str) -> tuple[str, int | None]:
+    """``(media id, t_ms)`` of a name in the index (``t_ms`` None for a picture)."""
+    media_id, at, t_ms = name.partition("@")
+    return media_id, int(t_ms) if at else None
+
+
 class WordIndex:
     """The inverted file: stored pictures by visual word; thread-safe."""
 
@@ -77,7 +94,7 @@ class WordIndex:
         self._used = np.zeros(n, np.int64)
         self._keys: dict[str, int] = {}
         self._names: list[str | None] = []
-        self._lengths: list[int] = []
+        self._lengths = np.zeros(0, np.float32)  # by key; grown like a posting list
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -109,8 +126,12 @@ class WordIndex:
             first = len(self._names)
             self._keys.update((name, first + i) for i, name in enumerate(names))
             self._names.extend(names)
-            self._lengths.extend(len(w) for w in all_words)
             counts = [len(w) for w in all_words]
+            if len(self._names) > len(self._lengths):
+                grown = np.zeros(2 * len(self._names), np.float32)
+                grown[:first] = self._lengths[:first]
+                self._lengths = grown
+            self._lengths[first : len(self._names)] = counts
             keys = np.repeat(np.arange(first, first + len(names), dtype=np.int32), counts)
             flat = np.concatenate(all_words).astype(np.int64) if keys.size else keys
             if not flat.size:
@@ -147,30 +168,44 @@ class WordIndex:
             count = len(self._keys)
             if count == 0 or len(query_words) == 0:
                 return []
-            lists, weights = [], []
-            for w in query_words.tolist():
-                used = int(self._used[w])
-                if used:
-                    lists.append(self._postings[w][:used])
-                    weights.append(np.full(used, math.log(1 + count / used), np.float32))
-            if not lists:
+            used = self._used[query_words]
+            present = np.flatnonzero(used)
+            if not len(present):
                 return []
-            keys = np.concatenate(lists)
-            names = list(self._names)
-            lengths = np.asarray(self._lengths, np.float32)
-        weighted = np.bincount(keys, weights=np.concatenate(weights), minlength=len(names))
-        shared = np.bincount(keys, minlength=len(names))
-        # Normalised by the stored picture's word count to the power LENGTH_POWER, not by
-        # the query's: a photo inside a big screenshot has a small share of its words (a
-        # cosine drowns it), while a full containment score lets small pictures with few
-        # words win by chance as the library grows (bench/bench_seen_before.py).
-        scores = weighted / np.maximum(lengths, 1) ** LENGTH_POWER
-        scores[shared < MIN_SHARED] = 0
-        best = np.argsort(-scores, kind="stable")[: top + 1]
-        out = []
-        for key in best.tolist():
-            name = names[key]
-            if scores[key] <= 0 or name is None or name == exclude:
-                continue
-            out.append((name, float(scores[key])))
+            keys = np.concatenate(
+                [
+                    self._postings[w][:u]
+                    for w, u in zip(
+                        query_words[present].tolist(), used[present].tolist(), strict=True
+                    )
+                ]
+            )
+            size = len(self._names)
+            lengths = self._lengths[:size]
+            # One pass counts both the shared words and their idf weights: each posting
+            # adds SHARED_UNIT + its word's idf (an idf is below 12 and a query has a few
+            # hundred words, so the weights' sum stays below SHARED_UNIT, and a float64
+            # holds both exactly enough).
+            idf = np.log1p(count / used[present])
+            both = np.bincount(
+                keys, weights=np.repeat(idf + _SHARED_UNIT, used[present]), minlength=size
+            )
+            shared = np.floor(both / _SHARED_UNIT)
+            weighted = both - shared * _SHARED_UNIT
+            # Normalised by the stored picture's word count to the power LENGTH_POWER, not
+            # by the query's: a photo inside a big screenshot has a small share of its
+            # words (a cosine drowns it), while a full containment score lets small
+            # pictures with few words win by chance as the library grows
+            # (bench/bench_seen_before.py).
+            scores = weighted / np.maximum(lengths, 1) ** LENGTH_POWER
+            scores[shared < MIN_SHARED] = 0
+            reach = min(top + 1, size)
+            best = np.argpartition(-scores, reach - 1)[:reach]
+            best = best[np.lexsort((best, -scores[best]))]  # best first; ties: the older first
+            out = []
+            for key in best.tolist():
+                name = self._names[key]
+                if scores[key] <= 0 or name is None or name == exclude:
+                    continue
+                out.append((name, float(scores[key])))
         return out[:top]
