@@ -140,7 +140,7 @@ def probe(path: Path, hash_picture: Callable[[Image.Image], T]) -> VideoInfo[T]:
 
     Any unreadable, truncated or hostile file raises :class:`AnalysisError`.
     """
-    with _open(path) as container:
+    with open_video(path) as container:
         stream = container.streams.video[0]
         width = stream.codec_context.width or 0
         height = stream.codec_context.height or 0
@@ -169,7 +169,7 @@ def probe(path: Path, hash_picture: Callable[[Image.Image], T]) -> VideoInfo[T]:
         # keep only about one core busy (each frame waits for the one it refers to).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-hash") as pool:
             sampler: _Sampler[T] = _Sampler(hash_picture, pool)
-            for frame, t_ms in _frames(container, stream):
+            for frame, t_ms in decoded_frames(container, stream):
                 sampler.feed(frame, t_ms)
             samples = sampler.finish()
         if sampler.first is None:
@@ -218,7 +218,7 @@ def _duration_ms(container: av.container.InputContainer, stream: av.VideoStream)
     return None
 
 
-def _open(path: Path) -> av.container.InputContainer:
+def open_video(path: Path) -> av.container.InputContainer:
     """The file, opened for reading; it has a video stream."""
     try:
         # "file:" + an absolute path: the name is never read as an option ("-x.mp4") nor as
@@ -234,7 +234,7 @@ def _open(path: Path) -> av.container.InputContainer:
     return container
 
 
-def _frames(
+def decoded_frames(
     container: av.container.InputContainer, stream: av.VideoStream
 ) -> Iterator[tuple[av.VideoFrame, int]]:
     """Every decoded frame (non-reference frames skipped) with its time in ms from the start
@@ -323,7 +323,7 @@ class _Sampler(Generic[T]):
             self.size = (frame.width, frame.height)
             self.rotation = _rotation(frame)
         self.last_ms = max(self.last_ms, t_ms)
-        signature = _signature(frame)
+        signature = grey_signature(frame)
         cut = False
         if self._previous is not None:
             difference = float(np.abs(signature - self._previous).mean())
@@ -405,7 +405,7 @@ class _Sampler(Generic[T]):
         return strip
 
 
-def _signature(frame: av.VideoFrame) -> np.ndarray[Any, np.dtype[np.float32]]:
+def grey_signature(frame: av.VideoFrame) -> np.ndarray[Any, np.dtype[np.float32]]:
     """A 32x18 grey picture of the frame: when it has an 8-bit luma plane, the mean of a
     4x4 grid of pixels in each block, read straight from the plane (no conversion, under
     0.1 ms for 720p: swscale takes 2 ms even to 32x18); else via swscale."""
@@ -462,7 +462,7 @@ def frame_at(path: Path, t_ms: int, max_side: int = SAMPLE_SIDE) -> Image.Image:
     """
     if max_side < 1:
         raise ValueError("max_side must be positive")
-    with _open(path) as container:
+    with open_video(path) as container:
         stream = container.streams.video[0]
         stream.codec_context.thread_type = "AUTO"
         try:
@@ -476,7 +476,7 @@ def frame_at(path: Path, t_ms: int, max_side: int = SAMPLE_SIDE) -> Image.Image:
             raise AnalysisError(f"cannot decode video: {_describe(exc)}") from exc
         if frame is None:
             raise AnalysisError(f"no picture could be decoded at {t_ms / 1000:.1f} s")
-        return _fitted(frame, max_side)
+        return fitted_frame(frame, max_side)
 
 
 def _decode_to(
@@ -500,7 +500,7 @@ def _decode_to(
     return best
 
 
-def _fitted(frame: av.VideoFrame, max_side: int) -> Image.Image:
+def fitted_frame(frame: av.VideoFrame, max_side: int) -> Image.Image:
     """``frame`` in RGB fitted into ``max_side``, turned as the display matrix says."""
     scale = min(1.0, max_side / max(frame.width, frame.height, 1))
     width = max(1, round(frame.width * scale))

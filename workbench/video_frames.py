@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from workbench.matching import local
-from workbench.video import CUT_THRESHOLD, _fitted, _frames, _open, _signature
+from workbench.video import CUT_THRESHOLD, decoded_frames, fitted_frame, grey_signature, open_video
 
 #: A shot's frames with features are at most this far apart (see the docstring).
 FEATURE_INTERVAL_MS = 2000
@@ -36,13 +36,13 @@ def feature_frames(
 ) -> Iterator[tuple[int, Image.Image]]:
     """``(t_ms, RGB picture)`` of the frames that get features, in order (module
     docstring). Raises ``AnalysisError`` for a file that cannot be decoded."""
-    with _open(path) as container:
+    with open_video(path) as container:
         stream = container.streams.video[0]
         previous = None
         last_kept: int | None = None
         last_cut: int | None = None
-        for frame, t_ms in _frames(container, stream):
-            signature = _signature(frame)
+        for frame, t_ms in decoded_frames(container, stream):
+            signature = grey_signature(frame)
             cut = (
                 previous is not None
                 and float(np.abs(signature - previous).mean()) >= CUT_THRESHOLD
@@ -53,4 +53,4 @@ def feature_frames(
                 last_cut = t_ms
             if cut or last_kept is None or t_ms - last_kept >= interval_ms:
                 last_kept = t_ms
-                yield t_ms, _fitted(frame, max_side)
+                yield t_ms, fitted_frame(frame, max_side)
