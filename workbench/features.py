@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
-from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy import and_, delete, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from storage.schema import FrameFeatures, Media, MediaFeatures
@@ -68,6 +68,16 @@ class FeaturePassResult:
     found: int  # of those, pictures found inside (or around) another stored picture
     errors: tuple[tuple[str, str], ...]  # (sha256, what went wrong); the rest went on
     cancelled: bool = False
+
+
+def _near_frames(media_id: str, t_ms: int) -> Any:
+    """The video's featured frames of today's format within ``NEIGHBOUR_MS`` of ``t_ms``."""
+    reach = video_frames.NEIGHBOUR_MS
+    return and_(
+        FrameFeatures.media_id == uuid.UUID(media_id),
+        FrameFeatures.version == local.FORMAT,
+        FrameFeatures.t_ms.between(t_ms - reach, t_ms + reach),
+    )
 
 
 class FeatureService:
@@ -143,14 +153,9 @@ class FeatureService:
         """The features of the video's featured frame nearest ``t_ms``, when one is within
         ``video_frames.NEIGHBOUR_MS`` (None: its frames are not done yet, or none
         there had points enough)."""
-        reach = video_frames.NEIGHBOUR_MS
         query = (
             select(FrameFeatures.points, FrameFeatures.data)
-            .where(
-                FrameFeatures.media_id == uuid.UUID(media_id),
-                FrameFeatures.version == local.FORMAT,
-                FrameFeatures.t_ms.between(t_ms - reach, t_ms + reach),
-            )
+            .where(_near_frames(media_id, t_ms))
             .order_by(func.abs(FrameFeatures.t_ms - t_ms))
             .limit(1)
         )
@@ -202,12 +207,9 @@ class FeatureService:
         q = query.get()
         if q is None or found.t_ms is None or found.agreement is None:
             return found
-        reach = video_frames.NEIGHBOUR_MS
         rows = select(FrameFeatures.t_ms, FrameFeatures.data).where(
-            FrameFeatures.media_id == uuid.UUID(found.media_id),
-            FrameFeatures.version == local.FORMAT,
+            _near_frames(found.media_id, found.t_ms),
             FrameFeatures.points >= local.MIN_JUDGED,
-            FrameFeatures.t_ms.between(found.t_ms - reach, found.t_ms + reach),
             FrameFeatures.t_ms != found.t_ms,
         )
         with self._ws.db.read() as session:
@@ -337,6 +339,10 @@ class FeatureService:
             with self._ws.db.transaction() as session:
                 if session.get(Media, media_id) is None:
                     return False
+                # The frames a pass of an older format left: their names leave the index.
+                before = session.scalars(
+                    select(FrameFeatures.t_ms).where(FrameFeatures.media_id == media_id)
+                ).all()
                 session.execute(delete(FrameFeatures).where(FrameFeatures.media_id == media_id))
                 session.execute(delete(MediaFeatures).where(MediaFeatures.media_id == media_id))
                 if rows:
@@ -344,10 +350,8 @@ class FeatureService:
                 self.insert(session, media_id, None)  # the video's own row: its frames done
         except IntegrityError:
             return False
-        prefix = retrieval.frame_name(str(media_id), 0)[:-1]  # "<id>@"
-        for name in self.words.names():
-            if name.startswith(prefix):
-                self.words.remove(name)
+        for t_ms in before:  # not a walk over every name in the index
+            self.words.remove(retrieval.frame_name(str(media_id), t_ms))
         self.words.bulk_add([n for n, _ in indexed], [w for _, w in indexed])
         return True
 
