@@ -178,9 +178,24 @@ class ClaimTag(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+#: The MediaReview categories a finding may be (``workbench.findings`` names them).
+FINDINGS = (
+    "OriginalMediaContent",
+    "DecontextualizedContent",
+    "EditedOrCroppedContent",
+    "TransformedContent",
+    "StagedContent",
+    "SatireOrParodyContent",
+)
+_FINDINGS = ",".join(f"'{f}'" for f in FINDINGS)
+
+
 class Media(Base):
     __tablename__ = "media"
-    __table_args__ = (CheckConstraint("kind IN ('image','video')", name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('image','video')", name="kind"),
+        CheckConstraint(f"finding IS NULL OR finding IN ({_FINDINGS})", name="finding"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -212,6 +227,13 @@ class Media(Base):
     #: Too flat to tell apart (blank, dark, one colour, text only): kept out of matching,
     #: so it has no hashes (0006).
     low_information: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    #: The desk's finding on the file (0013): a schema.org MediaReview category
+    #: (``workbench.findings.CATEGORIES``), a note, who set it and when; None: no finding.
+    finding: Mapped[str | None] = mapped_column(String(40))
+    finding_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    finding_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    finding_at: Mapped[datetime | None]
 
     hashes: Mapped[list[MediaHash]] = relationship(
         cascade="all, delete-orphan", back_populates="media"
@@ -308,6 +330,116 @@ class ClaimMedia(Base):
 
     claim: Mapped[Claim] = relationship(back_populates="links")
     media: Mapped[Media] = relationship(back_populates="links")
+
+
+class ClaimRelation(Base):
+    """One claim's relation to another (0012). A pair of claims has at most one, whichever
+    way round (``workbench.relations`` keeps it so); ``duplicate_of`` reads from
+    ``claim_id`` to ``other_id``, the other kinds either way."""
+
+    __tablename__ = "claim_relations"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('corroborates','contradicts','same_event','duplicate_of')", name="kind"
+        ),
+        CheckConstraint("claim_id <> other_id", name="not_self"),
+    )
+
+    claim_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class ClaimCheck(Base):
+    """One step of a claim's verification checklist, as set (0014); a step with no row is
+    not done yet (``workbench.checklist``)."""
+
+    __tablename__ = "claim_checks"
+    __table_args__ = (
+        CheckConstraint("state IN ('done','not_done','not_applicable')", name="state"),
+    )
+
+    claim_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    step: Mapped[str] = mapped_column(String(100), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    set_by: Mapped[str] = mapped_column(String(100), default="")
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Event(Base):
+    """A named event that claims report on (0015): a place, a time span, its actors."""
+
+    __tablename__ = "events"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    actors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class EventClaim(Base):
+    """A claim grouped under an event (0015)."""
+
+    __tablename__ = "event_claims"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    claim_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class HashList(Base):
+    """A known-fakes list taken in from another desk (0016): kept apart from the library."""
+
+    __tablename__ = "hash_lists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    desk: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(Text, default="")  # the file it came from
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class HashListEntry(Base):
+    """One hash of a known-fakes list (0016); ``item`` numbers the listed pictures and
+    video frames within the list (a picture's pHash and dHash share it)."""
+
+    __tablename__ = "hash_list_entries"
+    #: A hit names a listed item: its words are read by (list, item).
+    __table_args__ = (Index("ix_hash_list_entries_list_item", "list_id", "item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("hash_lists.id", ondelete="CASCADE"))
+    item: Mapped[int] = mapped_column(Integer)
+    algorithm: Mapped[str] = mapped_column(String(16))
+    value: Mapped[int] = mapped_column(BigInteger)  # signed, as media_hashes keeps them
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(Text, default="")
+    desk: Mapped[str] = mapped_column(String(200), default="")
+    date: Mapped[str] = mapped_column(String(40), default="")
+    verdict: Mapped[str] = mapped_column(String(40), default="")
 
 
 class SavedFilter(Base):

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QIcon, QTextDocumentFragment
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QTextBrowser,
@@ -29,12 +31,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.claims_model import SEEN_COLOUR, SEEN_MARK, format_time
+from ui.claims_model import SEEN_COLOUR, SEEN_MARK, STATUS_COLOURS, format_time, short
 from ui.seen_before import ClaimNames, SeenBefore, SeenBeforeList, load_seen_before
 from workbench.bidi import isolate, reveal
-from workbench.views import ClaimView, MediaView
+from workbench.checklist import Check
+from workbench.findings import CATEGORIES, LABELS
+from workbench.first_seen import FirstSeen, first_seen
+from workbench.relations import Related
+from workbench.views import ClaimView, KnownMatch, MediaView
 from workbench.workspace import Workspace
 
+FINDING_MARK = "⚑"  # on a strip item with a finding
 THUMB_BOX = 96  # thumbnails in the strip fit a square this wide
 MEDIA_ID_ROLE = Qt.ItemDataRole.UserRole
 PLACEHOLDER = (
@@ -50,12 +57,17 @@ class MediaDetail:
     media: MediaView
     seen_before: tuple[SeenBefore, ...]
     thumbnail: Path | None = None
+    known: tuple[KnownMatch, ...] = ()  # other desks' known-fakes lists it is on
+    first_seen: FirstSeen | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class ClaimDetail:
     claim: ClaimView
     media: tuple[MediaDetail, ...]
+    relations: tuple[Related, ...] = ()
+    checklist: tuple[Check, ...] = ()
+    events: tuple[str, ...] = ()  # the names of the events the claim is in
 
 
 def load_claim_detail(workspace: Workspace, claim_id: str) -> ClaimDetail:
@@ -66,8 +78,14 @@ def load_claim_detail(workspace: Workspace, claim_id: str) -> ClaimDetail:
     for link in claim.media:
         media = workspace.media.get(link.media_id)
         seen = load_seen_before(workspace, media.id, names)
-        details.append(MediaDetail(media, seen, workspace.media.thumbnail_path(media.sha256)))
-    return ClaimDetail(claim, tuple(details))
+        known = tuple(workspace.known.lookup_media(media.id, workspace.max_distance))
+        thumb = workspace.media.thumbnail_path(media.sha256)
+        first = first_seen(workspace, media.id)
+        details.append(MediaDetail(media, seen, thumb, known, first))
+    relations = tuple(workspace.relations.of(claim.id))
+    checklist = tuple(workspace.checklist.of(claim.id))
+    events = tuple(name for _, name in workspace.events.of_claim(claim.id))
+    return ClaimDetail(claim, tuple(details), relations, checklist, events)
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -164,11 +182,87 @@ def media_html(item: MediaDetail) -> str:
     if m.software:
         lines.append(f"Software: {_name(m.software)}")
     lines.append(f"Added by {_name(m.acquired_by)} at {format_time(m.acquired_at)}")
+    if m.finding is not None:
+        note = f" — {_said(m.finding.note)}" if m.finding.note else ""
+        who = f" ({_name(m.finding.by)}, {format_time(m.finding.at)})" if m.finding.by else ""
+        lines.append(f"<b>Finding: {escape(LABELS[m.finding.category])}</b>{note}{who}")
+    if item.first_seen is not None:
+        sentence = item.first_seen.sentence()
+        lines.append(escape(sentence[:1].upper() + sentence[1:]))
+    for k in item.known:
+        lines.append(f"<b style='color:#b3261e'>⚠ {escape(k.sentence())}</b>")
     return "<br>".join(lines)
 
 
-def claim_html(claim: ClaimView) -> str:
-    return f"<h3>{_said(claim.text)}</h3>" + _claim_fields(claim)
+def _chip(status: str) -> str:
+    """The verdict as a small coloured chip, as in the table."""
+    fill = STATUS_COLOURS.get(status, STATUS_COLOURS["unconfirmed"]).name()
+    return f"<span style='background-color:{fill}; color:white'>&nbsp;{escape(status)}&nbsp;</span>"
+
+
+def relations_html(relations: tuple[Related, ...]) -> str:
+    """The claim's relations: how, the other claim's verdict chip and its text (a link
+    that selects it), the note, and a link that removes the relation."""
+    if not relations:
+        return ""
+    rows = []
+    for r in relations:
+        note = f" — {_said(r.note)}" if r.note else ""
+        rows.append(
+            f"<tr><td style='color:gray; padding-right:8px'>{escape(r.words)}</td>"
+            f"<td>{_chip(r.status)} <a href='claim:{r.claim_id}'>{_said(short(r.text, 70))}</a>"
+            f"{note} <a href='unrelate:{r.claim_id}' title='Remove this relation'>✕</a></td></tr>"
+        )
+    return (
+        f"<p><b>Related claims ({len(relations)})</b></p><table cellspacing='2'>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+#: How a step's state is marked in the pane.
+STEP_MARKS = {"done": "✓", "not_done": "○", "not_applicable": "–"}
+
+
+def checklist_html(checklist: tuple[Check, ...]) -> str:
+    """The checklist, one step a line: its mark, its name, its note (Ctrl+K to work it)."""
+    if not checklist:
+        return ""
+    done = sum(c.state == "done" for c in checklist)
+    rows = []
+    for c in checklist:
+        note = f" — {_said(c.note)}" if c.note else ""
+        colour = "" if c.state == "done" else " style='color:gray'"
+        rows.append(f"<span{colour}>{STEP_MARKS[c.state]} {escape(c.label)}</span>{note}")
+    return (
+        f"<p><b>Checklist ({done} of {len(checklist)} done)</b> "
+        f"<span style='color:gray'>Ctrl+K</span><br>" + "<br>".join(rows) + "</p>"
+    )
+
+
+def claim_html(
+    claim: ClaimView,
+    relations: tuple[Related, ...] = (),
+    checklist: tuple[Check, ...] = (),
+    events: tuple[str, ...] = (),
+) -> str:
+    in_events = (
+        "<table cellspacing='2'>"
+        + _row(
+            "Events",
+            ", ".join(_name(e) for e in events) + " <span style='color:gray'>Ctrl+J</span>",
+        )
+        + "</table>"
+        if events
+        else ""
+    )
+    return (
+        f"<h3>{_said(claim.text)}</h3>"
+        + _claim_fields(claim)
+        + in_events
+        + relations_html(relations)
+        + checklist_html(checklist)
+    )
 
 
 class ClaimDetailPane(QWidget):
@@ -177,11 +271,19 @@ class ClaimDetailPane(QWidget):
 
     Activating a thumbnail (double-click, Enter) or the media's name asks for the viewer
     (``media_requested``), a seen-before row for the compare view (``compare_requested``,
-    this media then the other); web links open in the browser.
+    this media then the other); a related claim's link asks for that claim
+    (``claim_requested``), its ✕ for the relation's removal (``unrelate_requested``); web
+    links open in the browser.
     """
 
     media_requested = Signal(str)
     compare_requested = Signal(str, str)
+    claim_requested = Signal(str)
+    unrelate_requested = Signal(str)
+    #: The analyst set the chosen media's finding: (media id, category or "", note).
+    finding_requested = Signal(str, str, str)
+    #: The chosen video's keyframes, for a reverse image search: (media id).
+    keyframes_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -215,6 +317,19 @@ class ClaimDetailPane(QWidget):
         self.media_facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.media_facts.linkActivated.connect(lambda link: self._follow(QUrl(link)))
         self.media_facts.setAccessibleName("Selected media")
+        # The desk's finding on the file (MediaReview): chosen, it is set (undoable).
+        self.finding = QComboBox()
+        self.finding.addItem("No finding", "")
+        for category in CATEGORIES:
+            self.finding.addItem(LABELS[category], category)
+        self.finding.setAccessibleName("Finding on the selected media")
+        self.finding.setToolTip("What the desk found this file to be (schema.org MediaReview)")
+        self.finding_note = QLineEdit()
+        self.finding_note.setPlaceholderText("Why (e.g. first posted in 2013 in Homs)")
+        self.finding_note.setAccessibleName("Note on the finding")
+        self.finding_note.setMaxLength(2000)
+        self.finding.activated.connect(lambda _i: self._request_finding())
+        self.finding_note.editingFinished.connect(self._note_finished)
         # The full hash is what an editor checks the file against: selectable, copyable,
         # and in a field that scrolls rather than widening the pane.
         self.sha_field = QLineEdit()
@@ -232,6 +347,19 @@ class ClaimDetailPane(QWidget):
         column.setContentsMargins(4, 4, 4, 4)
         for widget in (self.media_title, self.media_strip, self.media_facts):
             column.addWidget(widget)
+        finding_row = QHBoxLayout()
+        self.finding_label = QLabel("F&inding")
+        self.finding_label.setBuddy(self.finding)
+        finding_row.addWidget(self.finding_label)
+        finding_row.addWidget(self.finding)
+        finding_row.addWidget(self.finding_note, 1)
+        self.keyframes_button = QPushButton("&Keyframes…")
+        self.keyframes_button.setToolTip(
+            "The video's keyframes, to copy into a reverse image search"
+        )
+        self.keyframes_button.clicked.connect(self._request_keyframes)
+        finding_row.addWidget(self.keyframes_button)
+        column.addLayout(finding_row)
         sha_row = QHBoxLayout()
         self.sha_label = QLabel("SHA-256")
         self.sha_label.setBuddy(self.sha_field)
@@ -268,7 +396,9 @@ class ClaimDetailPane(QWidget):
         if detail is None:
             self.fields.setHtml(PLACEHOLDER)
             return
-        self.fields.setHtml(claim_html(detail.claim))
+        self.fields.setHtml(
+            claim_html(detail.claim, detail.relations, detail.checklist, detail.events)
+        )
         count = len(detail.media)
         self.media_title.setText(
             f"<b>Media ({count})</b>"
@@ -310,10 +440,24 @@ class ClaimDetailPane(QWidget):
 
     def _show_current_media(self, *_: object) -> None:
         item = self._current()
-        for widget in (self.media_facts, self.sha_label, self.sha_field, self.seen_title):
+        for widget in (
+            self.media_facts,
+            self.sha_label,
+            self.sha_field,
+            self.seen_title,
+            self.finding_label,
+            self.finding,
+            self.finding_note,
+        ):
             widget.setVisible(item is not None)
         if item is None:
+            self.keyframes_button.hide()
             return
+        self.keyframes_button.setVisible(item.media.kind == "video")
+        found = item.media.finding
+        self.finding.setCurrentIndex(max(self.finding.findData(found.category if found else ""), 0))
+        self.finding_note.setText(found.note if found else "")
+        self.finding_note.setEnabled(found is not None)
         self.media_facts.setText(media_html(item))
         self.sha_field.setText(item.media.sha256)
         self.sha_field.setCursorPosition(0)
@@ -328,6 +472,26 @@ class ClaimDetailPane(QWidget):
         claim = self.detail.claim.id if self.detail is not None else None
         self.seen_list.show_entries(item.seen_before, claim)
 
+    def _request_finding(self) -> None:
+        chosen = self.current_media_id()
+        if chosen is None:
+            return
+        category = str(self.finding.currentData() or "")
+        note = self.finding_note.text() if category else ""
+        item = self._current()
+        found = item.media.finding if item is not None else None
+        if (found.category if found else "", found.note if found else "") != (category, note):
+            self.finding_requested.emit(chosen, category, note)
+
+    def _request_keyframes(self) -> None:
+        chosen = self.current_media_id()
+        if chosen is not None:
+            self.keyframes_requested.emit(chosen)
+
+    def _note_finished(self) -> None:
+        if self.finding.currentData():
+            self._request_finding()
+
     def _compare(self, other_id: str) -> None:
         chosen = self.current_media_id()
         if chosen is not None:
@@ -337,6 +501,10 @@ class ClaimDetailPane(QWidget):
         kind, _, rest = url.toString().partition(":")
         if kind == "media":
             self.media_requested.emit(rest)
+        elif kind == "claim":
+            self.claim_requested.emit(rest)
+        elif kind == "unrelate":
+            self.unrelate_requested.emit(rest)
         elif url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
 
@@ -348,7 +516,8 @@ def _plain(html: str) -> str:
 def _strip_item(item: MediaDetail) -> QListWidgetItem:
     m = item.media
     mark = f"{SEEN_MARK} " if item.seen_before else ""
-    entry = QListWidgetItem(mark + reveal(m.original_name))
+    flag = f"{FINDING_MARK} " if m.finding is not None else ""
+    entry = QListWidgetItem(mark + flag + reveal(m.original_name))
     entry.setData(MEDIA_ID_ROLE, m.id)
     if item.thumbnail is not None:
         entry.setIcon(QIcon(str(item.thumbnail)))  # read when first painted
@@ -356,5 +525,7 @@ def _strip_item(item: MediaDetail) -> QListWidgetItem:
     if item.seen_before:
         entry.setForeground(SEEN_COLOUR)
         tip += f"\nSeen before: {len(item.seen_before)} near duplicate(s)"
+    if m.finding is not None:
+        tip += f"\nFinding: {LABELS[m.finding.category]}"
     entry.setToolTip(tip)
     return entry

@@ -1,4 +1,5 @@
-"""Undo and redo of new claims, edits and verdicts: commands change the domain, never widgets.
+"""Undo and redo of new claims, edits, verdicts and relations: commands change the domain,
+never widgets.
 
 Shape from orange-canvas-core's ``document/commands.py``: each ``QUndoCommand`` calls the
 claim service with the values to apply (redo: the new ones, undo: the old ones); the
@@ -22,9 +23,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ui.claims_model import short
+from workbench.checklist import STATE_WORDS, Check, ChecklistService
 from workbench.claims import ClaimService
 from workbench.errors import ConflictError, WorkbenchError
-from workbench.views import ClaimView
+from workbench.events import EventService
+from workbench.findings import LABELS, FindingService
+from workbench.relations import WORDS, Relation, RelationService
+from workbench.views import ClaimView, Finding
 
 
 class ClaimCommand(QUndoCommand):
@@ -109,6 +114,99 @@ class CreateClaimCommand(ClaimCommand):
         return None
 
 
+class RelationCommand(ClaimCommand):
+    """Relate two claims (``new``) or remove their relation (``new`` None); undo puts back
+    the pair's relation as it was (``old``: None when they were not related). A relation
+    is not a field of either claim, so it never conflicts with their edits."""
+
+    def __init__(
+        self,
+        history: ClaimHistory,
+        claim: ClaimView,
+        other_id: str,
+        old: Relation | None,
+        new: tuple[str, str] | None,
+    ) -> None:
+        if new is None:
+            label = f"Remove relation of “{short(claim.text)}”"
+        else:
+            label = f"Mark “{short(claim.text)}” {WORDS[new[0]][0]} another claim"
+        super().__init__(history, claim.id, label)
+        self.other_id, self.old, self.new = other_id, old, new
+
+    def apply(self, forward: bool, expected_version: int | None) -> ClaimView:
+        relations = self._history.relations
+        if forward and self.new is not None:
+            relations.relate(self.claim_id, self.other_id, *self.new)
+        elif forward or self.old is None:
+            relations.unrelate(self.claim_id, self.other_id)
+        else:
+            old = self.old
+            relations.relate(old.claim_id, old.other_id, old.kind, old.note)
+        return self._history.claims.get(self.claim_id)
+
+
+class FindingCommand(ClaimCommand):
+    """A finding on one of the claim's media (``new`` None: cleared); undo puts back the
+    one it had (``old``)."""
+
+    def __init__(
+        self,
+        history: ClaimHistory,
+        claim: ClaimView,
+        media_id: str,
+        old: Finding | None,
+        new: tuple[str, str] | None,
+    ) -> None:
+        name = next((m.original_name for m in claim.media if m.media_id == media_id), "media")
+        what = LABELS[new[0]].lower() if new else "no finding"
+        super().__init__(history, claim.id, f"Mark {short(name)} {what}")
+        self.media_id, self.old, self.new = media_id, old, new
+
+    def apply(self, forward: bool, expected_version: int | None) -> ClaimView:
+        value = self.new if forward else ((self.old.category, self.old.note) if self.old else None)
+        category, note = value if value else (None, "")
+        self._history.findings.set(self.media_id, category, note)
+        return self._history.claims.get(self.claim_id)
+
+
+class CheckCommand(ClaimCommand):
+    """A step of a claim's checklist; undo puts back its state and note as they were."""
+
+    def __init__(
+        self, history: ClaimHistory, claim: ClaimView, old: Check, new: tuple[str, str]
+    ) -> None:
+        super().__init__(
+            history, claim.id, f"Mark “{old.label}” {STATE_WORDS[new[0]]} on “{short(claim.text)}”"
+        )
+        self.step, self.old, self.new = old.step, (old.state, old.note), new
+
+    def apply(self, forward: bool, expected_version: int | None) -> ClaimView:
+        state, note = self.new if forward else self.old
+        self._history.checklist.set(self.claim_id, self.step, state, note)
+        return self._history.claims.get(self.claim_id)
+
+
+class MembershipCommand(ClaimCommand):
+    """A claim put in an event (``join``) or taken out of it; undo does the other."""
+
+    def __init__(
+        self, history: ClaimHistory, claim: ClaimView, event_id: str, name: str, join: bool
+    ) -> None:
+        verb = "Put" if join else "Take"
+        where = "in" if join else "out of"
+        super().__init__(history, claim.id, f"{verb} “{short(claim.text)}” {where} “{short(name)}”")
+        self.event_id, self.join = event_id, join
+
+    def apply(self, forward: bool, expected_version: int | None) -> ClaimView:
+        events = self._history.events
+        if forward == self.join:
+            events.add_claims(self.event_id, [self.claim_id])
+        else:
+            events.remove_claim(self.event_id, self.claim_id)
+        return self._history.claims.get(self.claim_id)
+
+
 class ClaimHistory(QObject):
     """The window's undo stack for claims, and the one way the UI edits or decides them."""
 
@@ -117,9 +215,21 @@ class ClaimHistory(QObject):
     #: An undo or redo was refused: (title, error). The command has been dropped.
     failed = Signal(str, object)
 
-    def __init__(self, claims: ClaimService, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        claims: ClaimService,
+        parent: QObject | None = None,
+        relations: RelationService | None = None,
+        findings: FindingService | None = None,
+        checklist: ChecklistService | None = None,
+        events: EventService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.claims = claims
+        self._relations = relations
+        self._findings = findings
+        self._checklist = checklist
+        self._events = events
         self.stack = QUndoStack(self)
         self._versions: dict[str, int] = {}  # claim id -> version after our last change
 
@@ -144,6 +254,62 @@ class ClaimHistory(QObject):
         """Decide ``claim`` (as read, unless ``expected_version`` says newer), undoably."""
         version = claim.version if expected_version is None else expected_version
         return self._perform(VerdictCommand(self, claim, status, rationale), version)
+
+    @property
+    def relations(self) -> RelationService:
+        if self._relations is None:
+            raise TypeError("this history was made without the relation service")
+        return self._relations
+
+    @property
+    def findings(self) -> FindingService:
+        if self._findings is None:
+            raise TypeError("this history was made without the finding service")
+        return self._findings
+
+    def set_finding(
+        self, claim: ClaimView, media_id: str, category: str | None, note: str = ""
+    ) -> ClaimView:
+        """Set (``category`` None: clear) the finding on one of ``claim``'s media, undoably."""
+        old = next((m.finding for m in claim.media if m.media_id == media_id), None)
+        new = (category, note) if category else None
+        return self._perform(FindingCommand(self, claim, media_id, old, new), None)
+
+    @property
+    def events(self) -> EventService:
+        if self._events is None:
+            raise TypeError("this history was made without the event service")
+        return self._events
+
+    def join_event(self, claim: ClaimView, event_id: str, join: bool = True) -> ClaimView:
+        """Put ``claim`` in the event (``join``) or take it out, undoably."""
+        name = self.events.get(event_id).name
+        return self._perform(MembershipCommand(self, claim, event_id, name, join), None)
+
+    @property
+    def checklist(self) -> ChecklistService:
+        if self._checklist is None:
+            raise TypeError("this history was made without the checklist service")
+        return self._checklist
+
+    def open_steps(self, claim: ClaimView) -> list[str]:
+        """The claim's checklist steps not done yet ([] without a checklist service)."""
+        return [] if self._checklist is None else self._checklist.open_steps(claim.id)
+
+    def check(self, claim: ClaimView, step: str, state: str, note: str = "") -> ClaimView:
+        """Set a step of the claim's checklist, undoably."""
+        old = next(c for c in self.checklist.of(claim.id) if c.step == step)
+        return self._perform(CheckCommand(self, claim, old, (state, note)), None)
+
+    def relate(self, claim: ClaimView, other_id: str, kind: str, note: str = "") -> ClaimView:
+        """Relate ``claim`` to another (replacing the pair's relation), undoably."""
+        old = self.relations.between(claim.id, other_id)
+        return self._perform(RelationCommand(self, claim, other_id, old, (kind, note)), None)
+
+    def unrelate(self, claim: ClaimView, other_id: str) -> ClaimView:
+        """Remove the relation of ``claim`` and another, undoably."""
+        old = self.relations.between(claim.id, other_id)
+        return self._perform(RelationCommand(self, claim, other_id, old, None), None)
 
     def _perform(self, command: ClaimCommand, expected_version: int | None) -> ClaimView:
         view = command.apply(True, expected_version)  # raises: not pushed

@@ -58,6 +58,8 @@ FORMAT_LABELS = {
     "json": "JSON (workbench export)",
     "claimreview": "ClaimReview JSON-LD (verdicts only)",
     "bag": "Case bundle (BagIt zip, with originals)",
+    "geojson": "GeoJSON map points (QGIS; claims with coordinates)",
+    "kml": "KML map points (Google Earth; claims with coordinates)",
 }
 FILE_FILTERS = {
     "pdf": "PDF report (*.pdf)",
@@ -67,6 +69,8 @@ FILE_FILTERS = {
     "json": "JSON (*.json)",
     "claimreview": "JSON-LD (*.jsonld *.json)",
     "bag": "Zip archive (*.zip)",
+    "geojson": "GeoJSON (*.geojson *.json)",
+    "kml": "KML (*.kml)",
 }
 STATUSES = ("unconfirmed", "confirmed", "refuted")
 ANY = "Any"
@@ -141,10 +145,12 @@ class ExportDialog(QDialog):
         selected: tuple[str, str] | None = None,
         parent: QWidget | None = None,
         publication: Publication | None = None,
+        event: tuple[str, str] | None = None,
     ) -> None:
         """``query``: the table's filters, ticked already; ``selected``: (claim id, text)
         of the selected claim, offered as "only the selected claim"; ``publication``:
-        where the desk publishes its reviews (Settings), for ClaimReview."""
+        where the desk publishes its reviews (Settings), for ClaimReview; ``event``: (id,
+        name) of an event, whose claims the dialog opens on (a report of one event)."""
         super().__init__(parent)
         self.setWindowTitle("Export claims")
         self._ws = workspace
@@ -168,6 +174,14 @@ class ExportDialog(QDialog):
             self.only_selected.setText(f"Only the selected claim: “{shown}”")
             self.only_selected.setToolTip(text)
         self.only_selected.setVisible(selected is not None)
+        self._event_id = event[0] if event else None
+        self.only_event = QCheckBox()
+        self.only_event.setAccessibleName("Only the claims of the event")
+        if event:
+            self.only_event.setText(
+                f"Only the claims of the event “{' '.join(event[1].split())[:60]}”"
+            )
+        self.only_event.setVisible(event is not None)
 
         self.status_boxes = {s: QCheckBox(s) for s in STATUSES}
         for status, box in self.status_boxes.items():
@@ -231,6 +245,7 @@ class ExportDialog(QDialog):
         self._layout(buttons)
         self.format.currentIndexChanged.connect(self._format_changed)
         self.only_selected.toggled.connect(self._only_selected_toggled)
+        self.only_event.toggled.connect(self._only_selected_toggled)
         for box in self.status_boxes.values():
             box.toggled.connect(self._scope_changed)
         for combo in (self.case, self.source):
@@ -243,6 +258,8 @@ class ExportDialog(QDialog):
         self.path_edit.textEdited.connect(self._path_edited)
         if query is not None:
             self.set_query(query)
+        if event is not None:
+            self.only_event.setChecked(True)  # opened for the event: its claims
         self._scope_changed()
 
     # -- building ------------------------------------------------------------------------
@@ -273,6 +290,7 @@ class ExportDialog(QDialog):
         form = QFormLayout(scope)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.only_selected)
+        form.addRow(self.only_event)
         statuses = QHBoxLayout()
         for box in self.status_boxes.values():
             statuses.addWidget(box)
@@ -359,6 +377,8 @@ class ExportDialog(QDialog):
 
     def scope(self) -> ExportScope:
         """The pickers as an ``ExportScope``; "only the selected claim" overrides the rest."""
+        if self._event_id and self.only_event.isChecked():
+            return ExportScope(event_ids=(self._event_id,))
         if self._selected_id and self.only_selected.isChecked():
             return ExportScope(claim_ids=(self._selected_id,))
         tags = []
@@ -395,7 +415,8 @@ class ExportDialog(QDialog):
     def _path_edited(self) -> None:
         self._confirmed_path = None
 
-    def _only_selected_toggled(self, only: bool) -> None:
+    def _only_selected_toggled(self, _checked: bool) -> None:
+        only = self.only_selected.isChecked() or self.only_event.isChecked()
         for widget in self._filters:
             widget.setEnabled(not only)
         for check, edit in ((self.posted_from, self.from_date), (self.posted_to, self.to_date)):
@@ -527,6 +548,11 @@ class ExportDialog(QDialog):
             self.cancel_export()
             return
         super().reject()
+
+    def done(self, result: int) -> None:
+        """Closing: a count still running finds the dialog gone and is dropped."""
+        self._count_generation += 1
+        super().done(result)
 
 
 def describe(done: ExportDone) -> str:

@@ -39,6 +39,11 @@ class IngestOutcome:
     def seen_before(self) -> int:
         return sum(bool(r.near_duplicates) for r in self.results)
 
+    @property
+    def known(self) -> tuple[IngestResult, ...]:
+        """The files that met a hash on a known-fakes list."""
+        return tuple(r for r in self.results if r.known)
+
     def summary(self) -> str:
         """``3 added, 1 already stored, 1 refused; 2 seen before`` for the status bar."""
         if self.failure is not None:
@@ -51,6 +56,8 @@ class IngestOutcome:
             f"{self.count(IngestStatus.ERROR)} refused; "
             f"{self.seen_before} seen before"
         )
+        if self.known:
+            text += f"; {len(self.known)} on a known-fakes list"
         if self.cancelled:
             return f"Import cancelled after {len(self.results)} file(s): {text}"
         return text

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from ui.audit_view import AuditDialog
 from ui.case_list import CaseList
+from ui.checklist_dialog import ChecklistDialog
 from ui.claim_detail import ClaimDetailPane, load_claim_detail
 from ui.claim_editor import ClaimEditor, source_label
 from ui.claims_model import (
@@ -48,15 +49,19 @@ from ui.claims_model import (
 )
 from ui.commands import ClaimHistory
 from ui.compare_view import open_compare_view
+from ui.event_view import EventsDialog
 from ui.export_dialog import ExportDialog
 from ui.feature_pass import FeaturePass, FeatureProgress
 from ui.filter_bar import FilterBar
 from ui.first_run import load_sample_case, offer_sample_case
 from ui.import_flow import ImportJob, ImportOutcome, ImportProgress, ImportSummaryDialog
 from ui.ingest import IngestJob, IngestOutcome, IngestProgress
+from ui.keyframes_dialog import KeyframesDialog
+from ui.known_lists import KnownListsDialog, warn_known
 from ui.media_viewer import open_media_viewer
 from ui.messages import IngestReportDialog, error_message, show_error
 from ui.quick_capture import QuickCapture
+from ui.relate_dialog import RelateDialog
 from ui.saved_filter_list import SavedFilters
 from ui.settings_dialog import SettingsChoice, SettingsDialog, store_choice
 from ui.status_chip import StatusChipDelegate
@@ -134,7 +139,14 @@ class MainWindow(QMainWindow):
         self.audit_dialog: AuditDialog | None = None
         self.verdict_dialog: VerdictDialog | None = None
         self._shown: ClaimView | None = None  # the claim in the detail pane, as read
-        self.history = ClaimHistory(workspace.claims, self)
+        self.history = ClaimHistory(
+            workspace.claims,
+            self,
+            relations=workspace.relations,
+            findings=workspace.findings,
+            checklist=workspace.checklist,
+            events=workspace.events,
+        )
         self.history.claim_changed.connect(self._claim_changed)
         self.history.failed.connect(self._history_refused)
 
@@ -148,6 +160,16 @@ class MainWindow(QMainWindow):
         self.detail.setAccessibleName("Selected claim")
         self.detail.media_requested.connect(self.open_media)
         self.detail.compare_requested.connect(self.open_compare)
+        self.detail.claim_requested.connect(self.go_to_claim)
+        self.detail.unrelate_requested.connect(self.unrelate_shown)
+        self.detail.finding_requested.connect(self.set_finding)
+        self.detail.keyframes_requested.connect(self.show_keyframes)
+        self.keyframes_dialog: KeyframesDialog | None = None
+        self.known_warning: QMessageBox | None = None
+        self.lists_dialog: KnownListsDialog | None = None
+        self.relate_dialog: RelateDialog | None = None
+        self.checklist_dialog: ChecklistDialog | None = None
+        self.events_dialog: EventsDialog | None = None
 
         claims_side = QWidget()
         column = QVBoxLayout(claims_side)
@@ -213,6 +235,7 @@ class MainWindow(QMainWindow):
             )
         self.poll_timer.start()
         QTimer.singleShot(FEATURE_PASS_DELAY_MS, self, self._start_feature_pass)
+        self._runner.run_task(workspace.known.warm)  # a big known-fakes list, read early
 
     # -- building ------------------------------------------------------------------------
 
@@ -289,8 +312,14 @@ class MainWindow(QMainWindow):
         self.export_action.setStatusTip(
             "Write claims as a PDF report, HTML, CSV, JSON, ClaimReview or a case bundle"
         )
-        self.export_action.triggered.connect(self.open_export)
+        self.export_action.triggered.connect(lambda: self.open_export())
         file_menu.addActions([self.import_action, self.import_folder_action, self.export_action])
+        self.lists_action = QAction("&Known-fakes lists…", self)
+        self.lists_action.setStatusTip(
+            "Other desks' lists of fake pictures' hashes: take in, remove, write ours"
+        )
+        self.lists_action.triggered.connect(lambda: self.show_known_lists())
+        file_menu.addAction(self.lists_action)
         file_menu.addSeparator()
         self.settings_action = QAction("&Settings…", self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
@@ -337,6 +366,24 @@ class MainWindow(QMainWindow):
         self.audit_action = self._action(
             "Audit &trail…", "Ctrl+H", self.show_audit, "Every change to the selected claim"
         )
+        self.checklist_action = self._action(
+            "Chec&klist…",
+            "Ctrl+K",
+            self.show_checklist,
+            "Work through the verification steps of the selected claim",
+        )
+        self.events_action = self._action(
+            "E&vents…",
+            "Ctrl+J",
+            self.show_events,
+            "Events and their claims side by side; put the selected claim in one",
+        )
+        self.relate_action = self._action(
+            "Re&late to…",
+            "Ctrl+R",
+            self.relate_selected,
+            "Mark the selected claim as corroborating, contradicting or duplicating another",
+        )
         self.find_action = self._action(
             "&Find claims", "Ctrl+F", self.focus_search, "Search and filter the claims"
         )
@@ -356,7 +403,9 @@ class MainWindow(QMainWindow):
         claim_menu.addSeparator()
         claim_menu.addActions(list(self.verdict_actions.values()))
         claim_menu.addSeparator()
-        claim_menu.addAction(self.audit_action)
+        claim_menu.addActions(
+            [self.checklist_action, self.relate_action, self.events_action, self.audit_action]
+        )
         help_menu = self.menuBar().addMenu("&Help")
         self.sample_action = QAction("Load the &sample case", self)
         self.sample_action.setStatusTip(
@@ -396,7 +445,11 @@ class MainWindow(QMainWindow):
         open_compare_view(self._ws, left_id, right_id, self)
 
     def open_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self._settings, self._ws.location.folder, self)
+        try:
+            steps: list[str] | None = self._ws.checklist.desk_steps()
+        except WorkbenchError:
+            steps = None  # the dialog then leaves them out
+        dialog = SettingsDialog(self._settings, self._ws.location.folder, self, desk_steps=steps)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.choice()))
         dialog.open()
@@ -409,7 +462,15 @@ class MainWindow(QMainWindow):
             show_error(self, "Cannot save the settings", exc)
         self._ws.analyst = choice.analyst  # the services read it on every write
         self._ws.max_distance = choice.duplicate_threshold
-        self._show_selected_claim()
+        if (
+            choice.desk_steps is not None
+            and list(choice.desk_steps) != self._ws.checklist.desk_steps()
+        ):
+            try:
+                self._ws.checklist.set_desk_steps(list(choice.desk_steps))
+            except WorkbenchError as exc:
+                show_error(self, "Cannot save the desk's checklist steps", exc)
+        self._show_again()
         if choice.workspace is not None:  # ui/app.py reopens the window on that folder
             self.switch_to = choice.workspace
             self.close()
@@ -527,7 +588,8 @@ class MainWindow(QMainWindow):
 
     def _enable_claim_actions(self) -> None:
         shown = self._shown
-        for action in (self.edit_claim_action, self.audit_action):
+        claim_actions = (self.edit_claim_action, self.audit_action, self.relate_action)
+        for action in (*claim_actions, self.checklist_action):
             action.setEnabled(shown is not None)
         for status, action in self.verdict_actions.items():
             action.setEnabled(shown is not None and shown.status != status)
@@ -693,6 +755,101 @@ class MainWindow(QMainWindow):
         )
         return self.verdict_dialog
 
+    def show_events(self) -> EventsDialog:
+        """Ctrl+J: the events, the shown claim offered to put in one."""
+        if self.events_dialog is not None:
+            self.events_dialog.close()
+        dialog = EventsDialog(self.history, self._shown, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.claim_requested.connect(self.go_to_claim)
+        dialog.report_requested.connect(lambda i, name: self.open_export(event=(i, name)))
+        dialog.finished.connect(lambda _result: setattr(self, "events_dialog", None))
+        self.events_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_checklist(self) -> ChecklistDialog | None:
+        """Ctrl+K: the checklist of the claim the detail pane shows."""
+        if self._shown is None:
+            return None
+        if self.checklist_dialog is not None:
+            self.checklist_dialog.close()
+        dialog = ChecklistDialog(self.history, self._shown, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: setattr(self, "checklist_dialog", None))
+        self.checklist_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def relate_selected(self) -> RelateDialog | None:
+        """Ctrl+R: relate the claim the detail pane shows to another (undoable)."""
+        if self._shown is None:
+            return None
+        dialog = RelateDialog(self.history, self.search, self._shown, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: setattr(self, "relate_dialog", None))
+        self.relate_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def unrelate_shown(self, other_id: str) -> None:
+        """The ✕ of a relation in the detail pane: remove it (undoable)."""
+        if self._shown is None:
+            return
+        try:
+            self.history.unrelate(self._shown, other_id)
+        except WorkbenchError as exc:
+            show_error(self, "The relation was not removed", exc)
+            self._show_again()
+
+    def set_finding(self, media_id: str, category: str, note: str) -> None:
+        """The detail pane's finding on a media of the shown claim (undoable)."""
+        if self._shown is None:
+            return
+        try:
+            self.history.set_finding(self._shown, media_id, category or None, note)
+        except WorkbenchError as exc:
+            show_error(self, "The finding was not saved", exc)
+            self._show_again()
+
+    def show_known_lists(self) -> KnownListsDialog:
+        """File ▸ Known-fakes lists…"""
+        if self.lists_dialog is not None:
+            self.lists_dialog.close()
+        dialog = KnownListsDialog(self._ws, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._lists_closed())
+        self.lists_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _lists_closed(self) -> None:
+        self.lists_dialog = None
+        self._show_again()  # the detail pane says what is on a list now
+
+    def show_keyframes(self, media_id: str) -> KeyframesDialog | None:
+        """A video's keyframes (made in the background the first time)."""
+        try:
+            media = self._ws.media.get(media_id)
+        except WorkbenchError as exc:
+            show_error(self, "Cannot show the keyframes", exc)
+            return None
+        if self.keyframes_dialog is not None:
+            self.keyframes_dialog.close()
+        dialog = KeyframesDialog(self._ws, media, self._runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: setattr(self, "keyframes_dialog", None))
+        self.keyframes_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def go_to_claim(self, claim_id: str) -> None:
+        """Select a claim (a related one); the filters are cleared when they hide it."""
+        if self.claims_model.row_of(claim_id) is None:
+            self.filter_bar.clear()
+            self.apply_filters()
+        self.select_claim(claim_id)
+
     def _audit_closed(self, dialog: QDialog) -> None:
         if self.audit_dialog is dialog:
             self.audit_dialog = None
@@ -781,6 +938,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(outcome.summary())
         if outcome.errors:
             self._show_ingest_report(outcome)
+        if outcome.known:
+            self.known_warning = warn_known(self, outcome.known)
         self.ingest_finished.emit(outcome)
         self._start_feature_pass()
 
@@ -913,8 +1072,9 @@ class MainWindow(QMainWindow):
             self.filter_bar.clear()  # the claim may be outside the current filter
         self.select_claim(claim_id)
 
-    def open_export(self) -> ExportDialog:
-        """File ▸ Export…: the dialog opens on the table's filters and the selected claim."""
+    def open_export(self, event: tuple[str, str] | None = None) -> ExportDialog:
+        """File ▸ Export…: the dialog opens on the table's filters and the selected claim
+        (``event``: (id, name), on that event's claims: the event view's Report…)."""
         if self.export_dialog is not None:
             if not self.export_dialog.running:
                 self.export_dialog.close()
@@ -932,6 +1092,7 @@ class MainWindow(QMainWindow):
             selected=selected,
             parent=self,
             publication=Publication(self._settings[REVIEW_URL], self._settings[REVIEW_LANGUAGE]),
+            event=event,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished_export.connect(self.statusBar().showMessage)

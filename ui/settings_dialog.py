@@ -13,7 +13,7 @@ workspace chooses it and closes the dialog; Escape cancels.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -78,6 +79,8 @@ class SettingsChoice:
     create_workspace: bool = False
     review_url: str = ""
     review_language: str = "en"
+    #: The desk's own checklist steps, one a line (None: the dialog was not given them).
+    desk_steps: tuple[str, ...] | None = None
 
 
 def store_choice(settings: Settings, choice: SettingsChoice) -> None:
@@ -110,6 +113,7 @@ class SettingsDialog(QDialog):
         *,
         pick_existing: FolderPicker = pick_existing_folder,
         pick_new: FolderPicker = pick_new_folder,
+        desk_steps: Sequence[str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -168,6 +172,20 @@ class SettingsDialog(QDialog):
         review_language_label = QLabel("Review lan&guage:")
         review_language_label.setBuddy(self.review_language_edit)
         form.addRow(review_language_label, self.review_language_edit)
+        self._desk_steps = desk_steps
+        self.steps_edit = QPlainTextEdit("\n".join(desk_steps or ()))
+        self.steps_edit.setPlaceholderText("e.g. Weather matches the day\nShadows match the hour")
+        self.steps_edit.setAccessibleName("The desk's own checklist steps")
+        self.steps_edit.setAccessibleDescription(
+            "One a line; every claim's checklist has them after the standard steps. "
+            "Kept in the workspace, so the whole team has them."
+        )
+        self.steps_edit.setTabChangesFocus(True)
+        self.steps_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        if desk_steps is not None:
+            steps_label = QLabel("Desk's chec&klist steps:")
+            steps_label.setBuddy(self.steps_edit)
+            form.addRow(steps_label, self.steps_edit)
         self.problem = QLabel("")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b3261e")
@@ -318,6 +336,13 @@ class SettingsDialog(QDialog):
             create_workspace=self._create,
             review_url=self.review_url_edit.text().strip(),
             review_language=self.review_language_edit.text().strip() or "en",
+            desk_steps=(
+                None
+                if self._desk_steps is None
+                else tuple(
+                    x.strip() for x in self.steps_edit.toPlainText().splitlines() if x.strip()
+                )
+            ),
         )
 
 

@@ -9,7 +9,8 @@ undone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -36,13 +37,21 @@ VERDICTS = {
     "refuted": ("Mark &refuted…", "Ctrl+3"),
 }
 NEEDS_RATIONALE = ("confirmed", "refuted")
+WARNING = "#b06000"
 
 
 class VerdictDialog(QDialog):
-    """Asks why a claim is confirmed or refuted. OK is enabled only with a rationale."""
+    """Asks why a claim is confirmed or refuted. OK is enabled only with a rationale. With
+    steps of the claim's checklist still open (``open_steps``), it names them first and its
+    OK says "anyway": the analyst decides knowingly, in the same dialog."""
 
     def __init__(
-        self, claim_text: str, status: str, rationale: str = "", parent: QWidget | None = None
+        self,
+        claim_text: str,
+        status: str,
+        rationale: str = "",
+        parent: QWidget | None = None,
+        open_steps: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.status = status
@@ -66,13 +75,25 @@ class VerdictDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         assert ok is not None
         self.ok_button: QPushButton = ok
-        self.ok_button.setText(f"Mark {status}")
+        self.ok_button.setText(f"Mark {status}" + (" anyway" if open_steps else ""))
+        self.open_steps = QLabel()
+        self.open_steps.setWordWrap(True)
+        self.open_steps.setTextFormat(Qt.TextFormat.RichText)
+        if open_steps:
+            n = len(open_steps)
+            names = ", ".join(escape(s) for s in open_steps)
+            self.open_steps.setText(
+                f"<span style='color:{WARNING}'><b>{n} checklist step{'s are' if n > 1 else ' is'}"
+                f" still open:</b> {names}. Mark it {status} anyway?</span>"
+            )
+        self.open_steps.setVisible(bool(open_steps))
         self.ok_button.setToolTip("Ctrl+Enter")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.hint = QLabel("A rationale is required.")
         self.hint.setStyleSheet("color: gray")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.open_steps)
         layout.addWidget(question)
         layout.addWidget(self.rationale_edit)
         layout.addWidget(self.hint)
@@ -130,7 +151,7 @@ def decide(
         return None
     # Re-deciding the same verdict starts from its rationale; a new verdict from nothing.
     start = claim.rationale if claim.status == status else ""
-    dialog = VerdictDialog(claim.text, status, start, parent)
+    dialog = VerdictDialog(claim.text, status, start, parent, history.open_steps(claim))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.accepted.connect(lambda: apply(dialog.rationale()))
     dialog.open()

@@ -47,6 +47,16 @@ bag-info.txt's cases, claim count and workspace against the document.
   workbench cannot tell "edited on both sides" from "edited on one", so it shows all.
 * Media links only ever add up (the workbench has no "detach"): links new in the bag are
   added whichever side wins, to originals present here.
+* A finding on an original (``workbench.findings``) is taken when this workspace has none,
+  or a different one set earlier; a difference is listed in ``conflicts``.
+* A checklist step set in the bag is taken when it is not set here, or set differently
+  earlier; a difference is listed in ``conflicts``.
+* Events are the same event when their id is: a new one is added; one here takes the
+  bag's fields when the bag's were changed later (listed either way); claims join events
+  and never leave them through a merge.
+* Relations between claims (``workbench.relations.RelationService.merge_in``) add up too:
+  a pair not related here gets the bag's relation; a pair related differently keeps the
+  later one and is listed in ``conflicts``; one removed on the other side stays here.
 * An original is the same original when its SHA-256 is: stored once, through
   ``MediaService.ingest`` (hashed, indexed, "seen before" like any other file), then given
   the bag's name and acquisition record (who, when, from where: the chain of custody), the
@@ -175,8 +185,7 @@ def export_bag(
     target = Path(out_path)
     if not zipped and target.exists():
         raise WorkbenchError(f"{target}: already exists; choose a new folder for the bag")
-    cases, media_audit = document_extras(ws, export_set)
-    document = document_bytes(build_document(export_set, cases=cases, media_audit=media_audit))
+    document = document_bytes(build_document(export_set, **document_extras(ws, export_set)))
     report = _reporter(progress, on_stage)
     writer: _BagWriter = _ZipWriter(target) if zipped else _FolderWriter(target)
     try:
@@ -745,6 +754,7 @@ class _Merge:
             self.progress("claims", 0, len(self.doc.claims))
         with self.ws.db.transaction() as session:
             self._adopt_new_media(session)
+            self._merge_findings(session)
             sources = {i: self._source(session, s) for i, s in self.doc.sources.items()}
             cases = {
                 i: self._case(session, c.name, c.description) for i, c in self.doc.cases.items()
@@ -755,6 +765,10 @@ class _Merge:
                 self._claim(session, claim, case_id, source_id)
                 if self.progress is not None:
                     self.progress("claims", done, len(self.doc.claims))
+            merged = self.ws.relations.merge_in(session, self.doc.relations, self.origin)
+            merged += self.ws.checklist.merge_in(session, list(self.doc.checks), self.origin)
+            merged += self.ws.events.merge_in(session, self.doc.events, self.origin)
+            self.conflicts += [ImportIssue(what, why) for what, why in merged]
         return ImportSummary(
             path,
             kind,
@@ -852,6 +866,18 @@ class _Merge:
                     setattr(row, name, value)
             self._insert_trail(session, self.trails.get(("media", incoming.id), []), media_id)
             audit.record(session, self.actor, "media", media_id, "import", changes)
+
+    def _merge_findings(self, session: Session) -> None:
+        """The bag's findings on the originals here (``FindingService.merge_in``)."""
+        for sha, incoming in self.doc.media.items():
+            row = session.get(Media, self.local[sha]) if sha in self.local else None
+            if row is None or incoming.finding is None:
+                continue
+            settled = self.ws.findings.merge_in(session, row, incoming.finding, self.origin)
+            if settled:
+                self.conflicts.append(
+                    ImportIssue(f"media {sha} ({incoming.original_name})", settled)
+                )
 
     # -- sources and cases ---------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from storage.schema import AuditEntry, Case, Claim, ClaimActor, ClaimMedia, ClaimTag, Media, Source
-from workbench import audit, fields
+from workbench import audit, fields, findings
 from workbench.errors import ConflictError, NotFoundError, ValidationError
 from workbench.sources import case_view, find_or_create_case, find_or_create_source, source_view
 from workbench.views import AuditView, CaseView, ClaimView, LinkedMedia, SourceView
@@ -94,11 +94,7 @@ def _described(changes: dict[str, Any], names: dict[str, str]) -> str:
     return ", ".join(parts)
 
 
-def _parse_id(field: str, value: Any) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationError(field, f"{value!r} is not an id") from None
+_parse_id = fields.ident
 
 
 class ClaimService:
@@ -526,6 +522,7 @@ class ClaimService:
                     link.media.kind,
                     link.role,
                     link.media.original_name,
+                    findings.of(link.media),
                 )
                 for link in links
             ),

@@ -20,12 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from workbench import fields
+from workbench.checklist import STANDARD, STATE_WORDS, STATES, Check
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.exchange import EXPORT_FORMATS, export, import_path
+from workbench.findings import CATEGORIES
+from workbench.first_seen import first_seen
 from workbench.formats import Publication
+from workbench.keyframes import INTERVAL_MS, write_keyframes
 from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.reindex import reindex
-from workbench.scope import ExportScope, case_names, source_labels
+from workbench.relations import KINDS, Related
+from workbench.scope import ExportScope, case_names, gather, source_labels
 from workbench.settings import REVIEW_LANGUAGE, REVIEW_URL, Settings
 from workbench.sources import parse_source_spec
 from workbench.views import (
@@ -34,6 +39,7 @@ from workbench.views import (
     ImportSummary,
     IngestResult,
     IngestStatus,
+    KnownMatch,
     MatchResult,
     NearDuplicate,
     to_jsonable,
@@ -55,6 +61,24 @@ class _Version(argparse.Action):
 
         print("\n".join(about.lines(resolve_workspace_dir(namespace.workspace))))
         parser.exit()
+
+
+def _scope_arguments(parser: argparse.ArgumentParser) -> None:
+    """The export filters (``_scope`` reads them)."""
+    parser.add_argument(
+        "--status", action="append", default=[], choices=("unconfirmed", "confirmed", "refuted")
+    )
+    parser.add_argument("--case", action="append", default=[], metavar="NAME_OR_ID")
+    parser.add_argument("--source", action="append", default=[], metavar="PLATFORM:HANDLE")
+    parser.add_argument("--tag", action="append", default=[])
+    parser.add_argument("--from", dest="posted_from", metavar="TIME", help="posted at or after")
+    parser.add_argument(
+        "--to", dest="posted_to", metavar="TIME", help="posted before (a bare date: to its end)"
+    )
+    parser.add_argument("--claim", action="append", default=[], metavar="ID")
+    parser.add_argument(
+        "--event", action="append", default=[], metavar="ID", help="the claims of this event"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,6 +156,28 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
 
+    relate = claim_cmds.add_parser(
+        "relate", help="relate two claims (replaces the pair's relation, if any)"
+    )
+    relate.add_argument("id")
+    relate.add_argument("other_id")
+    relate.add_argument("--as", dest="kind", required=True, choices=KINDS)
+    relate.add_argument("--note", default="")
+    relate.add_argument("--json", action="store_true")
+    unrelate = claim_cmds.add_parser("unrelate", help="remove the relation of two claims")
+    unrelate.add_argument("id")
+    unrelate.add_argument("other_id")
+    unrelate.add_argument("--json", action="store_true")
+
+    check = claim_cmds.add_parser("check", help="set a step of the claim's checklist")
+    check.add_argument("id")
+    check.add_argument(
+        "step", help=f"a step: {', '.join(STANDARD)}, or one of the desk's own (Settings)"
+    )
+    check.add_argument("state", choices=STATES)
+    check.add_argument("--note", default="")
+    check.add_argument("--json", action="store_true")
+
     listing = claim_cmds.add_parser("list", help="claims, oldest first")
     listing.add_argument("--status", choices=("unconfirmed", "confirmed", "refuted"))
     listing.add_argument("--tag")
@@ -157,22 +203,81 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--json", action="store_true")
 
+    event = commands.add_parser("event", help="events and the claims that report on them")
+    event_cmds = event.add_subparsers(dest="event_command", required=True, metavar="ACTION")
+    event_add = event_cmds.add_parser("add", help="a new event, with its claims")
+    event_add.add_argument("--name", required=True)
+    event_add.add_argument("--place", default="")
+    event_add.add_argument("--from", dest="starts_at", metavar="TIME", help="ISO 8601")
+    event_add.add_argument("--to", dest="ends_at", metavar="TIME", help="ISO 8601")
+    event_add.add_argument("--actor", action="append", default=[])
+    event_add.add_argument("--notes", default="")
+    event_add.add_argument("--claim", action="append", default=[], metavar="ID")
+    event_add.add_argument("--json", action="store_true")
+    event_list = event_cmds.add_parser("list", help="every event, by its start")
+    event_list.add_argument("--json", action="store_true")
+    event_show = event_cmds.add_parser("show", help="one event and its claims")
+    event_show.add_argument("id")
+    event_show.add_argument("--json", action="store_true")
+
+    keyframes = commands.add_parser(
+        "keyframes", help="a video's keyframes as JPEGs, for a reverse image search"
+    )
+    keyframes.add_argument("media_id", metavar="MEDIA_ID")
+    keyframes.add_argument("--out", required=True, type=Path, metavar="DIR")
+    keyframes.add_argument(
+        "--every",
+        type=float,
+        default=INTERVAL_MS / 1000,
+        metavar="SECONDS",
+        help="at most one keyframe this often within a shot (default %(default)g)",
+    )
+    keyframes.add_argument("--json", action="store_true")
+
+    hashlist = commands.add_parser(
+        "hashlist", help="known-fakes lists: hashes shared between desks, never the originals"
+    )
+    hashlist_cmds = hashlist.add_subparsers(
+        dest="hashlist_command", required=True, metavar="ACTION"
+    )
+    list_export = hashlist_cmds.add_parser(
+        "export", help="the hashes of the chosen claims' pictures and video frames, as CSV"
+    )
+    list_export.add_argument("--out", required=True, type=Path, metavar="FILE")
+    list_export.add_argument("--desk", help="the desk's name in the list (default: the analyst)")
+    _scope_arguments(list_export)
+    list_export.add_argument("--json", action="store_true")
+    list_import = hashlist_cmds.add_parser("import", help="take in another desk's list")
+    list_import.add_argument("file", type=Path, metavar="FILE")
+    list_import.add_argument("--label", required=True, metavar="NAME")
+    list_import.add_argument("--json", action="store_true")
+    list_list = hashlist_cmds.add_parser("list", help="the lists taken in")
+    list_list.add_argument("--json", action="store_true")
+    list_remove = hashlist_cmds.add_parser("remove", help="remove a list taken in")
+    list_remove.add_argument("name", metavar="NAME")
+    list_remove.add_argument("--json", action="store_true")
+
+    media = commands.add_parser("media", help="the desk's findings on stored media")
+    media_cmds = media.add_subparsers(dest="media_command", required=True, metavar="ACTION")
+    finding = media_cmds.add_parser(
+        "finding", help="set a media's finding (a schema.org MediaReview category), or none"
+    )
+    finding.add_argument("media_id", metavar="MEDIA_ID")
+    finding.add_argument(
+        "category",
+        choices=(*CATEGORIES, "none"),
+        metavar="CATEGORY",
+        help=f"one of {', '.join(CATEGORIES)}; none clears the finding",
+    )
+    finding.add_argument("--note", default="")
+    finding.add_argument("--json", action="store_true")
+
     export = commands.add_parser("export", help="write claims out: report, data or bag")
     export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     export.add_argument(
         "--out", required=True, metavar="PATH", help="file to write (bag: .zip, else a folder)"
     )
-    export.add_argument(
-        "--status", action="append", default=[], choices=("unconfirmed", "confirmed", "refuted")
-    )
-    export.add_argument("--case", action="append", default=[], metavar="NAME_OR_ID")
-    export.add_argument("--source", action="append", default=[], metavar="PLATFORM:HANDLE")
-    export.add_argument("--tag", action="append", default=[])
-    export.add_argument("--from", dest="posted_from", metavar="TIME", help="posted at or after")
-    export.add_argument(
-        "--to", dest="posted_to", metavar="TIME", help="posted before (a bare date: to its end)"
-    )
-    export.add_argument("--claim", action="append", default=[], metavar="ID")
+    _scope_arguments(export)
     export.add_argument(
         "--review-url",
         metavar="URL",
@@ -265,6 +370,19 @@ def ingest_json(result: IngestResult) -> dict[str, Any]:
         ),
         "orientation": m.orientation if m else None,
         "near_duplicates": [near_json(n) for n in result.near_duplicates],
+        "known": [known_json(k) for k in result.known],
+    }
+
+
+def known_json(match: KnownMatch) -> dict[str, Any]:
+    return {
+        "list": match.list,
+        "label": match.label,
+        "verdict": match.verdict,
+        "date": match.date,
+        "distance": match.distance,
+        "desk": match.desk,
+        "kind": match.kind,
     }
 
 
@@ -273,6 +391,7 @@ def match_json(result: MatchResult) -> dict[str, Any]:
         "query": result.query,
         "error": result.error,
         "matches": [near_json(n) for n in result.matches],
+        "known": [known_json(k) for k in result.known],
     }
 
 
@@ -303,6 +422,8 @@ def _ingest_line(r: IngestResult) -> str:
             f"\n        seen before: {n.sha256[:12]} {n.measure()} ({n.evidence})"
             f" ({claims}; first seen {n.first_seen:%Y-%m-%d})"
         )
+    for k in r.known:
+        line += f"\n        {k.sentence()} (distance {k.distance})"
     return line
 
 
@@ -359,6 +480,7 @@ def cmd_match(args: argparse.Namespace, ws: Workspace) -> int:
                 f" claims: {', '.join(n.claim_ids) or '-'}"
                 for n in r.matches
             ]
+            lines += [f"  {k.sentence()} (distance {k.distance})" for k in r.known]
     _emit(args, [match_json(r) for r in results], "\n".join(lines))
     return 0
 
@@ -396,8 +518,45 @@ def cmd_claim(args: argparse.Namespace, ws: Workspace) -> int:
     if action == "show":
         claim = ws.claims.get(args.id)
         payload = claim_json(claim)
+        related = ws.relations.of(claim.id)
+        payload["relations"] = [
+            {k: v for k, v in to_jsonable(r).items() if k != "text"} for r in related
+        ]
+        payload["events"] = [{"id": i, "name": n} for i, n in ws.events.of_claim(claim.id)]
+        for media in payload["media"]:
+            seen = first_seen(ws, media["media_id"])
+            media["first_seen"] = (
+                None
+                if seen is None
+                else {
+                    "claim_id": seen.claim_id,
+                    "at": to_jsonable(seen.at),
+                    "posted": seen.dated,
+                    "handle": seen.handle,
+                    "later": seen.later,
+                }
+            )
+        checklist = ws.checklist.of(claim.id)
+        payload["checklist"] = [
+            {"step": c.step, "state": c.state, "note": c.note, "by": c.by, "at": to_jsonable(c.at)}
+            for c in checklist
+        ]
         payload["audit"] = to_jsonable(ws.claims.history(claim.id))
-        _emit(args, payload, _claim_text(claim))
+        _emit(args, payload, _claim_text(claim, related, checklist))
+        return 0
+    if action == "check":
+        done = ws.checklist.set(args.id, args.step, args.state, args.note)
+        human = f"{args.id}: {done.label}: {STATE_WORDS[done.state]}"
+        _emit(args, to_jsonable(done), human)
+        return 0
+    if action in ("relate", "unrelate"):
+        if action == "relate":
+            relation = ws.relations.relate(args.id, args.other_id, args.kind, args.note)
+        else:
+            relation = ws.relations.unrelate(args.id, args.other_id)
+        verb = "related" if action == "relate" else "unrelated"
+        human = f"{verb}: {relation.claim_id} {relation.kind} {relation.other_id}"
+        _emit(args, to_jsonable(relation), human)
         return 0
     if action == "list":
         claims = ws.claims.find(status=args.status, tag=args.tag, actor=args.actor, text=args.text)
@@ -411,7 +570,9 @@ def cmd_claim(args: argparse.Namespace, ws: Workspace) -> int:
     raise AssertionError(action)
 
 
-def _claim_text(c: ClaimView) -> str:
+def _claim_text(
+    c: ClaimView, related: Sequence[Related] = (), checklist: Sequence[Check] = ()
+) -> str:
     lines = [f"claim {c.id}  [{c.status}]", f"  text: {c.text}"]
     if c.original_text:
         lines.append(f"  original ({c.original_language or '?'}): {c.original_text}")
@@ -423,8 +584,114 @@ def _claim_text(c: ClaimView) -> str:
         lines.append(f"  posted: {c.posted_at.isoformat()}")
     if c.rationale:
         lines.append(f"  rationale: {c.rationale} ({c.decided_by}, {c.decided_at:%Y-%m-%d %H:%M})")
-    lines += [f"  media: {m.sha256[:12]} {m.kind} {m.role} {m.original_name}" for m in c.media]
+    for m in c.media:
+        found = f" [{m.finding.category}]" if m.finding else ""
+        lines.append(f"  media: {m.sha256[:12]} {m.kind} {m.role} {m.original_name}{found}")
+    for r in related:
+        note = f": {r.note}" if r.note else ""
+        lines.append(f"  {r.words}: {r.claim_id} [{r.status}] {r.text[:60]}{note}")
+    for k in checklist:
+        note = f": {k.note}" if k.note else ""
+        lines.append(
+            f"  [{'x' if k.state == 'done' else '-' if not k.open else ' '}] {k.label}{note}"
+        )
     return "\n".join(lines)
+
+
+def cmd_event(args: argparse.Namespace, ws: Workspace) -> int:
+    action = args.event_command
+    if action == "add":
+        made = ws.events.create(
+            args.name,
+            place=args.place,
+            starts_at=args.starts_at,
+            ends_at=args.ends_at,
+            actors=args.actor,
+            notes=args.notes,
+            claim_ids=args.claim,
+        )
+        _emit(args, to_jsonable(made), made.id)
+        return 0
+    if action == "list":
+        events = ws.events.all()
+        lines = [f"{e.id}  {len(e.claim_ids):>4} claims  {e.name}" for e in events]
+        _emit(args, to_jsonable(events), "\n".join(lines))
+        return 0
+    shown = ws.events.get(args.id)
+    claims = [ws.claims.get(c) for c in shown.claim_ids]
+    payload = to_jsonable(shown)
+    payload["claims"] = [claim_json(c) for c in claims]
+    lines = [f"event {shown.id}  {shown.name}"]
+    by_source: dict[str, list[ClaimView]] = {}
+    for c in claims:
+        label = f"{c.source.platform}:{c.source.handle}" if c.source else "(no source)"
+        by_source.setdefault(label, []).append(c)
+    for label, group in by_source.items():
+        lines.append(f"  {label}")
+        lines += [f"    {c.id}  {c.status:<11} {c.text[:60]}" for c in group]
+    _emit(args, payload, "\n".join(lines))
+    return 0
+
+
+def cmd_keyframes(args: argparse.Namespace, ws: Workspace) -> int:
+    media = ws.media.get(args.media_id)
+    if media.kind != "video":
+        raise ValidationError("media", f"{args.media_id} is a picture, not a video")
+    if args.every <= 0:
+        raise ValidationError("every", "must be more than 0 seconds")
+    about = {"sha256": media.sha256, "name": media.original_name}
+    written = write_keyframes(
+        ws.media.original_path(media.sha256),
+        args.out,
+        interval_ms=round(args.every * 1000),
+        about=about,
+    )
+    payload = [{"t_ms": k.t_ms, "path": str(k.path)} for k in written]
+    _emit(args, payload, "\n".join(f"{k.t_ms / 1000:9.3f} s  {k.path}" for k in written))
+    return 0
+
+
+def cmd_hashlist(args: argparse.Namespace, ws: Workspace) -> int:
+    action = args.hashlist_command
+    if action == "export":
+        export_set = gather(ws, _scope(args, ws))
+        rows, items = ws.known.write_list(export_set, args.out, args.desk or ws.analyst)
+        payload = {
+            "out": str(args.out),
+            "rows": rows,
+            "items": items,
+            "claims": len(export_set.claims),
+        }
+        _emit(args, payload, f"{rows} hashes of {items} pictures and frames to {args.out}")
+        return 0
+    if action == "import":
+        done = ws.known.take_in(args.file, args.label)
+        lines = [f"{done.entries} hashes taken in as {done.name!r}"]
+        if done.skipped:
+            lines.append(f"{done.skipped} bad rows skipped:")
+            lines += [f"  {e}" for e in done.errors]
+        for line in lines[1:]:
+            print(f"workbench: {line.strip()}", file=sys.stderr)
+        _emit(args, to_jsonable(done), lines[0])
+        return 0
+    if action == "list":
+        lists = ws.known.lists()
+        text = "\n".join(
+            f"{k.name}  {k.entries} hashes  {k.desk}  {k.imported_at:%Y-%m-%d}" for k in lists
+        )
+        _emit(args, to_jsonable(lists), text)
+        return 0
+    gone = ws.known.remove(args.name)
+    _emit(args, to_jsonable(gone), f"removed {gone.name} ({gone.entries} hashes)")
+    return 0
+
+
+def cmd_media(args: argparse.Namespace, ws: Workspace) -> int:
+    category = None if args.category == "none" else args.category
+    found = ws.findings.set(args.media_id, category, args.note)
+    human = f"{args.media_id}: {found.category if found else 'no finding'}"
+    _emit(args, {"media_id": args.media_id, "finding": to_jsonable(found)}, human)
+    return 0
 
 
 def cmd_verify(args: argparse.Namespace, ws: Workspace) -> int:
@@ -471,6 +738,7 @@ def _scope(args: argparse.Namespace, ws: Workspace) -> ExportScope:
         posted_from=fields.instant("from", args.posted_from),
         posted_to=posted_to,
         claim_ids=tuple(args.claim),
+        event_ids=tuple(ws.events.get(e).id for e in args.event),  # names a wrong id
     )
 
 
@@ -587,6 +855,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "ingest": cmd_ingest,
                 "match": cmd_match,
                 "claim": cmd_claim,
+                "media": cmd_media,
+                "event": cmd_event,
+                "keyframes": cmd_keyframes,
+                "hashlist": cmd_hashlist,
                 "verify": cmd_verify,
                 "reindex": cmd_reindex,
                 "export": cmd_export,

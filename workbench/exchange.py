@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 ShouldCancel = Callable[[], bool]
 
-EXPORT_FORMATS = ("pdf", "html", "csv", "xlsx", "json", "claimreview", "bag")
+EXPORT_FORMATS = ("pdf", "html", "csv", "xlsx", "json", "claimreview", "bag", "geojson", "kml")
 #: What a file of each format is called, for a save dialog's default name.
 SUFFIXES = {
     "pdf": ".pdf",
@@ -36,6 +36,8 @@ SUFFIXES = {
     "json": ".json",
     "claimreview": ".jsonld",
     "bag": ".zip",
+    "geojson": ".geojson",
+    "kml": ".kml",
 }
 #: A JSON export names itself so that an import knows it from a post archive.
 EXPORT_SCHEMA = "claim-workbench/export"
@@ -92,6 +94,11 @@ def _write(
 
         _, left_out = write_claimreview(found, out, publication)
         return tuple(left_out), () if publication.base_url else (NO_URL,)
+    if fmt in ("geojson", "kml"):
+        from workbench.geo import write_geojson, write_kml
+
+        left = (write_geojson if fmt == "geojson" else write_kml)(found, out)
+        return tuple(left), ()
     if fmt == "csv":
         from workbench.formats import write_csv
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -171,3 +173,18 @@ def is_right_to_left(text: str, language: str = "") -> bool:
         if kind == "L":
             return False
     return False
+
+
+def ident(field: str, value: Any) -> uuid.UUID:
+    """An id (a UUID, or its text)."""
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationError(field, f"{value!r} is not an id") from None
+
+
+def choice(field: str, value: Any, choices: Sequence[str]) -> str:
+    """One of ``choices``, exactly."""
+    if value not in choices:
+        raise ValidationError(field, f"{value!r} is not one of {', '.join(choices)}")
+    return str(value)

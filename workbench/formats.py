@@ -16,7 +16,10 @@ appearance/structured-data/factcheck): ``url`` the page that publishes the revie
 desk's publication URL and the claim's id), ``claimReviewed`` a short summary (the
 claim's own, else its text cut at a word under 75 characters), ``reviewRating`` with
 ``alternateName``, ``author``; ``inLanguage`` the review's language (the desk's), the
-claim's own language on the ``Claim`` it reviews.
+claim's own language on the ``Claim`` it reviews. Each of its files the desk gave a finding
+(``workbench.findings``) is an ``associatedMediaReview``: a MediaReview with the finding's
+category as ``mediaAuthenticityCategory`` (schema.org's MediaManipulationRatingEnumeration
+names, as Google's MediaReview markup writes them) and the file named by its SHA-256.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Any
 from workbench.bidi import reveal
 from workbench.files import atomic_write
 from workbench.scope import ExportClaim, ExportSet
+from workbench.views import MediaView
 
 CSV_COLUMNS = (
     "id",
@@ -239,6 +243,35 @@ def claim_review(
     )
     if c.decided_at:
         review["datePublished"] = c.decided_at.date().isoformat()
+    media_reviews = [media_review(m, publication) for m in item.media if m.finding is not None]
+    if media_reviews:
+        review["associatedMediaReview"] = media_reviews
+    return review
+
+
+def media_review(media: MediaView, publication: Publication = Publication()) -> dict[str, Any]:
+    """A MediaReview of a file with a finding (schema.org MediaReview; the file named by
+    its SHA-256, never shipped): its category, the note as the review's body, who set it
+    and when."""
+    finding = media.finding
+    assert finding is not None
+    kind = "VideoObject" if media.kind == "video" else "ImageObject"
+    item: dict[str, Any] = {"@type": kind, "sha256": media.sha256}
+    if media.original_name:
+        item["name"] = media.original_name
+    if media.width and media.height:
+        item["width"], item["height"] = media.width, media.height
+    review: dict[str, Any] = {
+        "@type": "MediaReview",
+        "mediaAuthenticityCategory": finding.category,
+        "itemReviewed": {"@type": "MediaReviewItem", "mediaItemAppearance": [item]},
+        "author": {"@type": "Person", "name": finding.by or "unknown"},
+        "inLanguage": publication.language,
+    }
+    if finding.note:
+        review["reviewBody"] = finding.note
+    if finding.at:
+        review["datePublished"] = finding.at.date().isoformat()
     return review
 
 

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from storage.mediastore import StoreError
 from storage.schema import Claim, ClaimMedia, Media, MediaHash
-from workbench import audit, fields
+from workbench import audit, fields, findings
 from workbench.analysis import Analysis, analyse_file
 from workbench.errors import AnalysisError, NotFoundError, WorkbenchError
 from workbench.matching.index import (
@@ -45,8 +45,10 @@ from workbench.matching.index import (
 from workbench.seen_before import SeenBeforeService, query_features
 from workbench.seen_before import lookups as seen_lookups
 from workbench.views import (
+    AuditView,
     IngestResult,
     IngestStatus,
+    KnownMatch,
     MatchResult,
     MediaView,
     NearDuplicate,
@@ -258,8 +260,10 @@ class MediaService:
                 IngestStatus.EXISTS,
                 media=self.get(str(existing)),
                 near_duplicates=self.seen.near(analysis, max_distance, exclude=str(existing)),
+                known=self._known(analysis, max_distance),
             )
         lookups, limit = seen_lookups(analysis), self.seen.limit(max_distance)
+        known = ws.known.lookup(lookups, limit)
         query = query_features(analysis)
         found = self.seen.confirmed(analysis, ws.index.nearest(lookups, limit), query, ingest=True)
         near = self.seen.describe(found, analysis)
@@ -326,8 +330,17 @@ class MediaService:
         index_hashes(ws.index, media_id, analysis)
         ws.features.index(media_id, words)
         return IngestResult(
-            str(analysis.path), IngestStatus.ADDED, media=view, near_duplicates=near
+            str(analysis.path),
+            IngestStatus.ADDED,
+            media=view,
+            near_duplicates=near,
+            known=tuple(known),
         )
+
+    def _known(self, analysis: Analysis, max_distance: int | None) -> tuple[KnownMatch, ...]:
+        """What the file meets on the known-fakes lists (``workbench.known_fakes``)."""
+        limit = self.seen.limit(max_distance)
+        return tuple(self._ws.known.lookup(seen_lookups(analysis), limit))
 
     def _stored_id(self, sha256: str) -> uuid.UUID | None:
         with self._ws.db.read() as session:
@@ -373,7 +386,8 @@ class MediaService:
             if isinstance(analysis, AnalysisError):
                 out.append(MatchResult(str(path), str(analysis), ()))
             else:
-                out.append(MatchResult(str(path), None, self.seen.near(analysis, max_distance)))
+                near = self.seen.near(analysis, max_distance)
+                out.append(MatchResult(str(path), None, near, self._known(analysis, max_distance)))
         return out
 
     def near_duplicates(
@@ -398,6 +412,11 @@ class MediaService:
             if media is None:
                 raise NotFoundError(f"no media with id {media_id}")
             return media_view(session, media)
+
+    def history(self, media_id: str) -> list[AuditView]:
+        """The media's audit trail, oldest first."""
+        with self._ws.db.read() as session:
+            return audit.history(session, media_id)
 
     def thumbnail_path(self, sha256: str) -> Path | None:
         return self._ws.thumbnails.get(sha256)
@@ -500,4 +519,5 @@ def media_view(
         software=media.software,
         exif=dict(media.exif or {}),
         claim_ids=tuple(str(c) for c in claim_ids),
+        finding=findings.of(media),
     )

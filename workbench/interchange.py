@@ -11,7 +11,14 @@ One document, version 1, described by ``workbench/schemas/export-v1.schema.json`
                   decided_at, created_at, updated_at, version,
                   media: [{media_id, sha256, role}], seen_before: [...]}],
      "media":   [{id, sha256, kind, mime, byte_size, ..., exif}],
-     "audit":   [{id, at, actor, entity_type, entity_id, action, changes}]}
+     "audit":   [{id, at, actor, entity_type, entity_id, action, changes}],
+     "relations": [{claim_id, other_id, kind, note, created_at, created_by}],
+     "checks": [{claim_id, step, state, note, by, at}],
+     "events": [{id, name, place, starts_at, ends_at, actors, notes, ..., claim_ids}]}
+
+``relations``, ``checks`` and ``events`` are optional on reading (documents before release
+0.2 have none): the relations among the exported claims, the checklist steps set on them,
+and the events that hold them (each with only its claims in the document).
 
 Times are ISO 8601 with their offset (UTC). Ids are the workspace's UUIDs: a claim keeps its
 id across workspaces; media are known everywhere by their SHA-256 (``media[].id`` is the
@@ -41,11 +48,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from storage.schema import AuditEntry
-from workbench import fields
+from workbench import checklist, fields, findings, relations
 from workbench.errors import ValidationError, WorkbenchError
+from workbench.events import EventView
 from workbench.files import atomic_write
+from workbench.relations import Relation
 from workbench.scope import ExportSet
-from workbench.views import AuditView, CaseView, SourceView, to_jsonable
+from workbench.views import AuditView, CaseView, Finding, SourceView, to_jsonable
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
@@ -90,10 +99,13 @@ def build_document(
     *,
     cases: Iterable[CaseView] = (),
     media_audit: Iterable[AuditView] = (),
+    relations: Iterable[Relation] = (),
+    checks: Iterable[Mapping[str, Any]] = (),
+    events: Iterable[EventView] = (),
 ) -> dict[str, Any]:
     """The document for ``export_set``, as JSON-ready values. ``cases`` adds descriptions
     and creation times (the set knows only case names); ``media_audit`` the media's own
-    audit entries (the set holds the claims')."""
+    audit entries (the set holds the claims'); ``relations`` those among its claims."""
     known_cases = {c.id: c for c in cases}
     case_rows: dict[str, dict[str, Any]] = {}
     source_rows: dict[str, dict[str, Any]] = {}
@@ -132,6 +144,9 @@ def build_document(
         "claims": claims,
         "media": list(media_rows.values()),
         "audit": trail,
+        "relations": [to_jsonable(r) for r in relations],
+        "checks": [to_jsonable(dict(c)) for c in checks],
+        "events": [to_jsonable(e) for e in events],
     }
     if export_set.audit_head:  # optional: the exporting workspace's whole audit chain
         document["audit_chain"] = {
@@ -155,8 +170,9 @@ def _claim_row(item: Any) -> dict[str, Any]:
     return row
 
 
-def document_extras(ws: Workspace, export_set: ExportSet) -> tuple[list[CaseView], list[AuditView]]:
-    """What the export set does not carry: case descriptions and the media's audit trail."""
+def document_extras(ws: Workspace, export_set: ExportSet) -> dict[str, Any]:
+    """What the export set does not carry, as ``build_document``'s keywords: case
+    descriptions, the media's audit trail and the relations among its claims."""
     media_ids = {m.id for m in export_set.originals()}
     with ws.db.read() as session:
         rows = session.scalars(
@@ -168,7 +184,14 @@ def document_extras(ws: Workspace, export_set: ExportSet) -> tuple[list[CaseView
             AuditView(e.id, e.at, e.actor, e.entity_type, e.entity_id, e.action, dict(e.changes))
             for e in rows
         ]
-    return ws.claims.list_cases(), trail
+    ids = [item.claim.id for item in export_set.claims]
+    return {
+        "cases": ws.claims.list_cases(),
+        "media_audit": trail,
+        "relations": ws.relations.among(ids),
+        "checks": ws.checklist.stored(ids),
+        "events": ws.events.among(ids),
+    }
 
 
 def document_bytes(document: Mapping[str, Any]) -> bytes:
@@ -182,8 +205,8 @@ def export_json(
     """Write the document to ``out_path`` atomically (a temporary file next to it, renamed
     at the end: a failure leaves no half-written export). With ``ws``, the document also
     holds case descriptions and the media's audit trail."""
-    cases, media_audit = document_extras(ws, export_set) if ws is not None else ([], [])
-    data = document_bytes(build_document(export_set, cases=cases, media_audit=media_audit))
+    extras = document_extras(ws, export_set) if ws is not None else {}
+    data = document_bytes(build_document(export_set, **extras))
     atomic_write(Path(out_path), data)
     return Path(out_path)
 
@@ -232,6 +255,7 @@ class InMedia:
     acquired_at: datetime
     acquired_from: str
     acquired_by: str
+    finding: Finding | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -256,6 +280,9 @@ class Document:
     claims: tuple[InClaim, ...]
     media: dict[str, InMedia]  # by sha256
     audit: tuple[InAudit, ...]
+    relations: tuple[Relation, ...] = ()
+    checks: tuple[dict[str, Any], ...] = ()  # {claim_id, step, state, note, by, at}
+    events: tuple[EventView, ...] = ()
 
 
 def read_document(path: Path, name: str | None = None) -> Document:
@@ -355,6 +382,18 @@ class _Reader:
         media = [self.media(f"media[{i}]", r) for i, r in enumerate(self.top_list(top, "media"))]
         claims = [self.claim(f"claims[{i}]", r) for i, r in enumerate(self.top_list(top, "claims"))]
         audit = [self.audit(f"audit[{i}]", r) for i, r in enumerate(self.top_list(top, "audit"))]
+        related = [
+            self.relation(f"relations[{i}]", r)
+            for i, r in enumerate(self.items("relations", top.get("relations", [])))
+        ]
+        checks = [
+            self.check(f"checks[{i}]", r)
+            for i, r in enumerate(self.items("checks", top.get("checks", [])))
+        ]
+        events = [
+            self.event(f"events[{i}]", r)
+            for i, r in enumerate(self.items("events", top.get("events", [])))
+        ]
         doc = Document(
             exported_at=self.instant("document", top, "exported_at"),
             exported_by=self.string("document", top, "exported_by", max_len=200),
@@ -364,6 +403,9 @@ class _Reader:
             claims=tuple(claims),
             media={m.sha256: m for m in media},
             audit=tuple(audit),
+            relations=tuple(related),
+            checks=tuple(checks),
+            events=tuple(events),
         )
         self.cross_check(doc)
         return doc
@@ -444,6 +486,21 @@ class _Reader:
             acquired_at=self.instant(where, row, "acquired_at"),
             acquired_from=self.string(where, row, "acquired_from"),
             acquired_by=self.string(where, row, "acquired_by", max_len=100),
+            finding=self.finding(f"{where}.finding", row.get("finding")),
+        )
+
+    def finding(self, where: str, raw: Any) -> Finding | None:
+        if raw is None:
+            return None
+        row = self.obj(where, raw)
+        at = row.get("at")
+        return Finding(
+            category=self.checked(
+                where, "category", lambda _k, v: findings.category(v), row.get("category")
+            ),
+            note=self.string(where, row, "note", max_len=findings.NOTE_MAX),
+            by=self.string(where, row, "by", max_len=100),
+            at=None if at is None else self.instant(where, row, "at"),
         )
 
     def audit(self, where: str, raw: Any) -> InAudit:
@@ -458,6 +515,53 @@ class _Reader:
             entity_id=self.string(where, row, "entity_id", max_len=64),
             action=self.string(where, row, "action", max_len=20),
             changes=changes,
+        )
+
+    def event(self, where: str, raw: Any) -> EventView:
+        row = self.obj(where, raw)
+        ids = self.items(f"{where}.claim_ids", self.key(where, row, "claim_ids"))
+        return EventView(
+            id=self.ident(where, row, "id"),
+            name=self.checked(where, "name", _required_text(200), row.get("name")),
+            place=self.string(where, row, "place", max_len=200),
+            starts_at=self.claim_time(where, row, "starts_at"),
+            ends_at=self.claim_time(where, row, "ends_at"),
+            actors=tuple(self.checked(where, "actors", fields.labels, row.get("actors"))),
+            notes=self.string(where, row, "notes"),
+            created_at=self.instant(where, row, "created_at"),
+            created_by=self.string(where, row, "created_by", max_len=100),
+            updated_at=self.instant(where, row, "updated_at"),
+            claim_ids=tuple(self.ident(f"{where}.claim_ids", {"id": c}, "id") for c in ids),
+        )
+
+    def claim_time(self, where: str, row: dict[str, Any], key: str) -> datetime | None:
+        return None if row.get(key) is None else self.instant(where, row, key)
+
+    def check(self, where: str, raw: Any) -> dict[str, Any]:
+        row = self.obj(where, raw)
+        step = self.string(where, row, "step", max_len=100)
+        if not step:
+            raise self.fail(f"{where}.step", "must not be empty")
+        return {
+            "claim_id": self.ident(where, row, "claim_id"),
+            "step": step,
+            "state": self.checked(
+                where, "state", lambda _k, v: checklist.state(v), row.get("state")
+            ),
+            "note": self.string(where, row, "note", max_len=checklist.NOTE_MAX),
+            "by": self.string(where, row, "by", max_len=100),
+            "at": self.instant(where, row, "at"),
+        }
+
+    def relation(self, where: str, raw: Any) -> Relation:
+        row = self.obj(where, raw)
+        return Relation(
+            claim_id=self.ident(where, row, "claim_id"),
+            other_id=self.ident(where, row, "other_id"),
+            kind=self.checked(where, "kind", lambda _k, v: relations.kind(v), row.get("kind")),
+            note=self.string(where, row, "note", max_len=relations.NOTE_MAX),
+            created_at=self.instant(where, row, "created_at"),
+            created_by=self.string(where, row, "created_by", max_len=100),
         )
 
     def cross_check(self, doc: Document) -> None:
@@ -475,6 +579,33 @@ class _Reader:
             for j, link in enumerate(claim.media):
                 if link.sha256 not in doc.media:
                     raise self.fail(f"{where}.media[{j}].sha256", "no such media in 'media'")
+        for i, event in enumerate(doc.events):
+            for j, claim_id in enumerate(event.claim_ids):
+                if claim_id not in seen:
+                    raise self.fail(
+                        f"events[{i}].claim_ids[{j}]", f"no claim {claim_id} in 'claims'"
+                    )
+        steps: set[tuple[str, str]] = set()
+        for i, c in enumerate(doc.checks):
+            if c["claim_id"] not in seen:
+                raise self.fail(f"checks[{i}].claim_id", f"no claim {c['claim_id']} in 'claims'")
+            if (c["claim_id"], c["step"]) in steps:
+                raise self.fail(f"checks[{i}]", "this step of this claim is listed twice")
+            steps.add((c["claim_id"], c["step"]))
+        pairs: set[frozenset[str]] = set()
+        for i, relation in enumerate(doc.relations):
+            where = f"relations[{i}]"
+            for key in ("claim_id", "other_id"):
+                if getattr(relation, key) not in seen:
+                    raise self.fail(
+                        f"{where}.{key}", f"no claim {getattr(relation, key)} in 'claims'"
+                    )
+            pair = frozenset((relation.claim_id, relation.other_id))
+            if len(pair) == 1:
+                raise self.fail(where, "a claim cannot be related to itself")
+            if pair in pairs:
+                raise self.fail(where, "this pair of claims is related twice")
+            pairs.add(pair)
 
 
 def _required_text(max_len: int) -> Any:

@@ -29,11 +29,15 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from workbench import fields
 from workbench.analysis import THUMB_SIDE
 from workbench.bidi import isolate, reveal
+from workbench.checklist import STATE_WORDS, Check
 from workbench.errors import WorkbenchError
 from workbench.files import atomic_output
+from workbench.findings import LABELS
+from workbench.first_seen import first_seen
 from workbench.pictures import display_picture
+from workbench.relations import Related
 from workbench.scope import ExportClaim, ExportSet, SeenBefore
-from workbench.views import AuditView, ClaimView, MediaView, NearDuplicate
+from workbench.views import AuditView, ClaimView, Finding, MediaView, NearDuplicate
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
@@ -335,6 +339,7 @@ def _claim_entry(
     ws: Workspace, number: int, item: ExportClaim, refs: Callable[[str], str]
 ) -> ClaimEntry:
     claim = item.claim
+    lines = _claim_lines(claim)
     return ClaimEntry(
         number=number,
         anchor=f"claim-{claim.id}",
@@ -342,7 +347,12 @@ def _claim_entry(
         title_rtl=fields.is_right_to_left(claim.text),
         verdict=verdict(claim.status),
         passages=_passages(claim),
-        lines=_claim_lines(claim),
+        lines=(
+            *lines[:-1],  # the claim's id stays last
+            *_relation_lines(ws.relations.of(claim.id), refs),
+            *_check_lines(ws.checklist.of(claim.id)),
+            lines[-1],
+        ),
         media=tuple(
             _media_entry(ws, media, seen, refs, claim.media[i].role if i < len(claim.media) else "")
             for i, (media, seen) in enumerate(zip(item.media, item.seen_before, strict=True))
@@ -410,6 +420,26 @@ def _claim_lines(claim: ClaimView) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+def _relation_lines(related: list[Related], refs: Callable[[str], str]) -> tuple[Line, ...]:
+    """One line a relation: "Contradicts  #3 text… (refuted) — note"."""
+    out = []
+    for r in related:
+        note = f" — {isolate(r.note)}" if r.note else ""
+        value = f"{refs(r.claim_id)} ({r.status}){note}"
+        out.append(_line(r.words[:1].upper() + r.words[1:], value))
+    return tuple(out)
+
+
+def _check_lines(checklist: list[Check]) -> tuple[Line, ...]:
+    """One line a checklist step: "Step: Place located  done — the minaret (rana, …)"."""
+    out = []
+    for c in checklist:
+        note = f" — {isolate(c.note)}" if c.note else ""
+        by = f" ({reveal(c.by)}, {when(c.at)})" if c.by and c.at else ""
+        out.append(_line(f"Step: {c.label}", f"{STATE_WORDS[c.state]}{note}{by}"))
+    return tuple(out)
+
+
 def _source(claim: ClaimView) -> str:
     source = claim.source
     if source is None:
@@ -432,6 +462,11 @@ def _media_entry(
     ]
     if role and role != "claim_media":
         lines.append(Line("Attached as", role.replace("_", " ")))
+    if media.finding is not None:
+        lines.append(_line("Finding", _finding(media.finding)))
+    first = first_seen(ws, media.id, seen.near)
+    if first is not None:
+        lines.append(_line("First seen", first.sentence().removeprefix("first seen ")))
     if media.gps_latitude is not None:
         lines.append(Line("GPS in file", coordinates(media.gps_latitude, media.gps_longitude)))
     return MediaEntry(
@@ -441,6 +476,13 @@ def _media_entry(
         lines=tuple(lines),
         seen_before=_seen_lines(media, seen, refs),
     )
+
+
+def _finding(finding: Finding) -> str:
+    """ "Decontextualized (out of context) — note (rana, 2025-02-01 10:00 UTC)"."""
+    note = f" — {isolate(finding.note)}" if finding.note else ""
+    by = ", ".join(x for x in (reveal(finding.by), when(finding.at) if finding.at else "") if x)
+    return f"{LABELS.get(finding.category, finding.category)}{note}" + (f" ({by})" if by else "")
 
 
 def _file_facts(media: MediaView) -> str:

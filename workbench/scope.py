@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.schema import Case, Claim, ClaimTag, Media, Source
+from storage.schema import Case, Claim, ClaimTag, EventClaim, Media, Source
 from workbench import audit, fields
 from workbench.bidi import isolate, reveal
-from workbench.errors import Cancelled, ValidationError
+from workbench.errors import Cancelled, ValidationError, WorkbenchError
 from workbench.ingest import media_view
 from workbench.views import AuditView, ClaimView, MediaView, NearDuplicate
 
@@ -46,12 +46,29 @@ class ExportScope:
     posted_from: datetime | None = None
     posted_to: datetime | None = None
     claim_ids: tuple[str, ...] = ()
+    #: The claims of these events (a report of one event).
+    event_ids: tuple[str, ...] = ()
 
     def describe(self, ws: Workspace) -> list[tuple[str, str]]:
         """The scope in words, for a report's cover: (label, value) pairs, cases and
         sources by name (names that could spoof shown with their bidi controls revealed,
         each name fenced in so it cannot reorder the next)."""
         out = []
+        for event_id in self.event_ids:
+            try:
+                event = ws.events.get(event_id)
+            except WorkbenchError:
+                out.append(("Event", event_id))
+                continue
+            out.append(("Event", isolate(event.name)))
+            span = " to ".join(t.isoformat() for t in (event.starts_at, event.ends_at) if t)
+            details = [
+                isolate(event.place) if event.place else "",
+                span,
+                ", ".join(isolate(a) for a in event.actors),
+            ]
+            if any(details):
+                out.append(("Event is", " · ".join(d for d in details if d)))
         if self.claim_ids:
             out.append(("Claims", f"{len(self.claim_ids)} selected"))
         if self.statuses:
@@ -154,6 +171,11 @@ def select_claim_ids(ws: Workspace, scope: ExportScope) -> list[str]:
         query = query.where(Claim.posted_at < posted_to)
     if scope.claim_ids:
         query = query.where(Claim.id.in_(_uuids("claim", scope.claim_ids)))
+    if scope.event_ids:
+        members = select(EventClaim.claim_id).where(
+            EventClaim.event_id.in_(_uuids("event", scope.event_ids))
+        )
+        query = query.where(Claim.id.in_(members))
     query = query.order_by(Claim.posted_at.is_(None), Claim.posted_at, Claim.created_at)
     with ws.db.read() as session:
         return [str(i) for i in session.scalars(query)]

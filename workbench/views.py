@@ -13,6 +13,7 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
+from workbench.bidi import isolate, reveal
 from workbench.matching.video import Overlap
 
 
@@ -37,12 +38,24 @@ class CaseView:
 
 
 @dataclasses.dataclass(frozen=True)
+class Finding:
+    """The desk's finding on a file (``workbench.findings``): a schema.org MediaReview
+    category, a note, who set it and when."""
+
+    category: str
+    note: str
+    by: str
+    at: datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
 class LinkedMedia:
     media_id: str
     sha256: str
     kind: str
     role: str
     original_name: str
+    finding: Finding | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,6 +114,7 @@ class MediaView:
     software: str | None
     exif: dict[str, str]
     claim_ids: tuple[str, ...] = ()
+    finding: Finding | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,12 +155,34 @@ class IngestStatus(StrEnum):
 
 
 @dataclasses.dataclass(frozen=True)
+class KnownMatch:
+    """A picture met a listed hash: which list, what that desk said, how near."""
+
+    list: str
+    label: str
+    verdict: str
+    date: str
+    distance: int
+    desk: str = ""
+    kind: str = "image"
+
+    def sentence(self) -> str:
+        """ "on the known-fakes list of Desk B: refuted 2025-02-01, 'recycled 2013 photo'"."""
+        who = reveal(self.desk or self.list)  # names cannot spoof; what they said is fenced
+        said = " ".join(reveal(x) for x in (self.verdict, self.date) if x)
+        label = f", '{isolate(self.label)}'" if self.label else ""
+        return f"on the known-fakes list of {who}: {said or 'listed'}{label}"
+
+
+@dataclasses.dataclass(frozen=True)
 class IngestResult:
     path: str
     status: IngestStatus
     error: str | None = None
     media: MediaView | None = None
     near_duplicates: tuple[NearDuplicate, ...] = ()
+    #: Listed hashes it met on other desks' known-fakes lists (``workbench.known_fakes``).
+    known: tuple[KnownMatch, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,6 +190,7 @@ class MatchResult:
     query: str
     error: str | None
     matches: tuple[NearDuplicate, ...]
+    known: tuple[KnownMatch, ...] = ()  # as IngestResult's
 
 
 @dataclasses.dataclass(frozen=True)

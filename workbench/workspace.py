@@ -23,11 +23,16 @@ from storage.db import Database, sqlite_url
 from storage.mediastore import MediaStore, ThumbnailCache
 from storage.schema import Media, WorkspaceInfo
 from workbench import index_store
+from workbench.checklist import ChecklistService
 from workbench.claims import ClaimService
 from workbench.errors import WorkbenchError
+from workbench.events import EventService
 from workbench.features import FeatureService
+from workbench.findings import FindingService
 from workbench.ingest import MediaService
+from workbench.known_fakes import KnownFakes
 from workbench.matching.index import DEFAULT_MAX_DISTANCE
+from workbench.relations import RelationService
 from workbench.saved_filters import SavedFilterService
 from workbench.verify import Verifier
 
@@ -123,6 +128,11 @@ class Workspace:
         self.features = FeatureService(self)
         self.features.load()
         self.claims = ClaimService(self)
+        self.relations = RelationService(self)
+        self.findings = FindingService(self)
+        self.checklist = ChecklistService(self)
+        self.events = EventService(self)
+        self.known = KnownFakes(self)
         self.media = MediaService(self)
         self.saved_filters = SavedFilterService(self)
         self.verifier = Verifier(self)

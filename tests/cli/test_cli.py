@@ -35,6 +35,7 @@ INGEST_KEYS = {
     "gps",
     "orientation",
     "near_duplicates",
+    "known",
 }
 NEAR_KEYS = {"media_id", "sha256", "distance", "claim_ids", "first_seen", "overlaps"}
 
@@ -394,6 +395,163 @@ def _two_claims(cli: CLI) -> tuple[str, str]:
     ]
     cli.json("claim", "status", kept, "refuted", "--rationale", "older picture")
     return kept, other
+
+
+def test_claims_are_related_and_unrelated_and_show_says_so(cli: CLI) -> None:
+    kept, other = _two_claims(cli)
+    made = cli.json("claim", "relate", other, kept, "--as", "duplicate_of", "--note", "نسخة 📷")
+    assert made == {
+        "claim_id": other,
+        "other_id": kept,
+        "kind": "duplicate_of",
+        "note": "نسخة 📷",
+        "created_at": made["created_at"],
+        "created_by": "cli-tester",
+    }
+    shown = cli.json("claim", "show", kept)["relations"]
+    assert shown == [
+        {
+            "kind": "duplicate_of",
+            "claim_id": other,
+            "note": "نسخة 📷",
+            "direction": "incoming",
+            "status": "unconfirmed",
+            "created_at": made["created_at"],
+            "created_by": "cli-tester",
+        }
+    ]
+    assert cli.json("claim", "show", other)["relations"][0]["direction"] == "outgoing"
+    human = cli.run("claim", "show", other).stdout
+    assert f"duplicate of: {kept} [refuted]" in human and "نسخة 📷" in human
+
+    bad = cli.run("claim", "relate", kept, other, "--as", "supports")
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
+    itself = cli.run("claim", "relate", kept, kept, "--as", "same_event")
+    assert itself.returncode == 1 and "itself" in itself.stderr and "Traceback" not in itself.stderr
+
+    gone = cli.json("claim", "unrelate", kept, other)
+    assert gone["kind"] == "duplicate_of"
+    assert cli.json("claim", "show", kept)["relations"] == []
+    again = cli.run("claim", "unrelate", kept, other)
+    assert again.returncode == 1 and "not related" in again.stderr
+    actions = [e["action"] for e in cli.json("claim", "show", kept)["audit"]]
+    assert actions[-2:] == ["relate", "unrelate"]
+
+
+def test_a_media_finding_is_set_shown_and_cleared(cli: CLI) -> None:
+    added = cli.json(
+        "claim", "add", "--text", "convoy", "--media", str(DATA / "neardup" / "hopper.jpg")
+    )
+    media_id = added["media"][0]["media_id"]
+    set_ = cli.json("media", "finding", media_id, "DecontextualizedContent", "--note", "صورة 2013")
+    assert set_["media_id"] == media_id
+    assert set_["finding"] == {
+        "category": "DecontextualizedContent",
+        "note": "صورة 2013",
+        "by": "cli-tester",
+        "at": set_["finding"]["at"],
+    }
+    [linked] = cli.json("claim", "show", added["id"])["media"]
+    assert linked["finding"] == set_["finding"]
+    assert linked["first_seen"] == {
+        "claim_id": added["id"],
+        "at": linked["first_seen"]["at"],
+        "posted": False,
+        "handle": "",
+        "later": 0,
+    }
+    assert "[DecontextualizedContent]" in cli.run("claim", "show", added["id"]).stdout
+    bad = cli.run("media", "finding", media_id, "Fake")
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
+    missing = cli.run("media", "finding", "00000000-0000-0000-0000-000000000000", "StagedContent")
+    assert missing.returncode == 1 and "no media" in missing.stderr
+    assert cli.json("media", "finding", media_id, "none") == {"media_id": media_id, "finding": None}
+    assert cli.json("claim", "show", added["id"])["media"][0]["finding"] is None
+
+
+def test_a_checklist_step_is_set_and_show_lists_every_step(cli: CLI) -> None:
+    kept, _ = _two_claims(cli)
+    done = cli.json("claim", "check", kept, "place_located", "done", "--note", "المئذنة")
+    assert done == {
+        "step": "place_located",
+        "label": "Place located",
+        "state": "done",
+        "note": "المئذنة",
+        "by": "cli-tester",
+        "at": done["at"],
+    }
+    checklist = cli.json("claim", "show", kept)["checklist"]
+    assert [c["step"] for c in checklist] == [
+        "source_identified",
+        "earliest_copy_found",
+        "place_located",
+        "time_established",
+        "independent_corroboration",
+    ]
+    assert set(checklist[0]) == {"step", "state", "note", "by", "at"}
+    assert checklist[2] == {k: v for k, v in done.items() if k != "label"}
+    assert checklist[0]["state"] == "not_done" and checklist[0]["at"] is None
+    assert "[x] Place located: المئذنة" in cli.run("claim", "show", kept).stdout
+    unknown = cli.run("claim", "check", kept, "vibes", "done")
+    assert unknown.returncode == 1 and "not a step" in unknown.stderr
+    bad = cli.run("claim", "check", kept, "place_located", "maybe")
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+def test_events_are_added_listed_shown_and_reported(cli: CLI, tmp_path: Path) -> None:
+    kept, other = _two_claims(cli)
+    made = cli.json(
+        "event",
+        "add",
+        "--name",
+        "صوران، حزيران 2015",
+        "--place",
+        "Sarwan",
+        "--from",
+        "2015-06-01",
+        "--to",
+        "2015-06-05",
+        "--actor",
+        "IS",
+        "--claim",
+        kept,
+    )
+    assert set(made) == {
+        "id",
+        "name",
+        "place",
+        "starts_at",
+        "ends_at",
+        "actors",
+        "notes",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "claim_ids",
+    }
+    assert made["claim_ids"] == [kept] and made["starts_at"] == "2015-06-01T00:00:00+00:00"
+    assert [e["id"] for e in cli.json("event", "list")] == [made["id"]]
+    shown = cli.json("event", "show", made["id"])
+    assert [c["id"] for c in shown["claims"]] == [kept] and shown["claims"][0][
+        "status"
+    ] == "refuted"
+    assert "telegram:@coast" in cli.run("event", "show", made["id"]).stdout
+    assert cli.json("claim", "show", kept)["events"] == [
+        {"id": made["id"], "name": "صوران، حزيران 2015"}
+    ]
+    assert cli.json("claim", "show", other)["events"] == []
+    out = tmp_path / "event.json"
+    done = cli.json("export", "--format", "json", "--event", made["id"], "--out", str(out))
+    assert done["claims"] == 1
+    document = json.loads(out.read_text("utf-8"))
+    assert document["scope"]["event_ids"] == [made["id"]]
+    assert [e["id"] for e in document["events"]] == [made["id"]]
+    wrong = cli.run("event", "add", "--name", "x", "--from", "2015-06-05", "--to", "2015-06-01")
+    assert wrong.returncode == 1 and "ends_at" in wrong.stderr and "Traceback" not in wrong.stderr
+    missing = cli.run(
+        "export", "--format", "pdf", "--event", "nope", "--out", str(tmp_path / "x.pdf")
+    )
+    assert missing.returncode == 1 and "event" in missing.stderr
 
 
 def test_export_writes_the_chosen_claims_in_the_documented_shape(cli: CLI, tmp_path: Path) -> None:

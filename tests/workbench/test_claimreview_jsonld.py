@@ -112,3 +112,34 @@ def test_google_required_properties(reviews: dict[str, Any]) -> None:
     assert review["itemReviewed"]["@type"] == "Claim"
     assert review["inLanguage"] == "en" and review["itemReviewed"]["inLanguage"] == "ar"
     assert review["itemReviewed"]["firstAppearance"]["url"].startswith("https://twitter.com/")
+
+
+def test_a_finding_is_a_media_review_of_schema_org_terms(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "neardup"
+    claim = workspace.claims.create("Photo shows yesterday's convoy", posted_at="2015-06-03")
+    [added] = workspace.media.ingest([data / "hopper.jpg"], claim_id=claim.id)
+    assert added.media is not None
+    workspace.findings.set(added.media.id, "DecontextualizedContent", "صورة من عام 2013 📷")
+    workspace.claims.set_status(claim.id, "refuted", "The photo is from 2013.")
+    out = tmp_path / "reviews.jsonld"
+    export(workspace, "claimreview", ExportScope(), out, publication=Publication(BASE, "en"))
+    document = json.loads(out.read_text(encoding="utf-8"))
+    (review,) = document["@graph"]
+    (media_review,) = review["associatedMediaReview"]
+    assert media_review["mediaAuthenticityCategory"] == "DecontextualizedContent"
+    assert media_review["mediaAuthenticityCategory"] in TERMS  # schema.org's enumeration
+    assert media_review["reviewBody"] == "صورة من عام 2013 📷"
+    (item,) = media_review["itemReviewed"]["mediaItemAppearance"]
+    assert item == {
+        "@type": "ImageObject",
+        "sha256": added.media.sha256,
+        "name": "hopper.jpg",
+        "width": added.media.width,
+        "height": added.media.height,
+    }
+    found: set[str] = set()
+    _iris(jsonld.expand(document, {"documentLoader": _offline_loader}), found)
+    assert f"{SCHEMA}MediaReview" in found and f"{SCHEMA}mediaAuthenticityCategory" in found
+    assert not _not_schema_org(found)

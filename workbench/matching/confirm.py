@@ -129,10 +129,11 @@ def find_inside(
     query: QueryFeatures,
     stored: StoredFeatures,
     skip: set[str],
-    top: int = retrieval.TOP,
+    top: int | None = None,
 ) -> list[Confirmed]:
     """Stored pictures the query shares a picture with, found by visual words and
-    verified by local features (``skip``: media already met some other way)."""
+    verified by local features (``skip``: media already met some other way; ``top``:
+    candidates verified, by default ``retrieval.top_for(query)``)."""
     if not len(words):  # nothing to propose: the query's features are not needed
         return []
     q = query.get()
@@ -141,6 +142,7 @@ def find_inside(
     out: list[Confirmed] = []
     met: set[str] = set()
     asked = retrieval.words(q, retrieval.QUERY_DISTINCT)
+    top = retrieval.top_for(q) if top is None else top
     for name, _ in words.candidates(asked, top + len(skip)):
         media_id, t_ms = retrieval.split_name(name)  # a picture, or a frame of a video
         if media_id in skip or media_id in met:  # a video: its best frame only

