@@ -80,7 +80,7 @@ def load_claim_detail(workspace: Workspace, claim_id: str) -> ClaimDetail:
         seen = load_seen_before(workspace, media.id, names)
         known = tuple(workspace.known.lookup_media(media.id, workspace.max_distance))
         thumb = workspace.media.thumbnail_path(media.sha256)
-        first = first_seen(workspace, media.id)
+        first = first_seen(workspace, media.id, [s.duplicate for s in seen])  # read once
         details.append(MediaDetail(media, seen, thumb, known, first))
     relations = tuple(workspace.relations.of(claim.id))
     checklist = tuple(workspace.checklist.of(claim.id))

@@ -48,7 +48,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import delete, func, insert, select
 
-from storage.schema import HashList, HashListEntry, Media, MediaHash
+from storage.schema import HashList, HashListEntry, MediaHash
 from workbench import audit, fields
 from workbench.errors import NotFoundError, ValidationError, WorkbenchError
 from workbench.files import atomic_write
@@ -354,12 +354,15 @@ class KnownFakes:
     def lookup_media(
         self, media_id: str, max_distance: int = DEFAULT_MAX_DISTANCE
     ) -> list[KnownMatch]:
-        """A stored media's matches on the lists, by its stored query hashes."""
+        """A stored media's matches on the lists, by its stored query hashes (not read
+        when no list is here: the detail pane asks for every media it shows)."""
+        if self._current() is None:
+            return []
         with self._ws.db.read() as session:
             rows = session.execute(
-                select(MediaHash.algorithm, MediaHash.value, MediaHash.view)
-                .join(Media, Media.id == MediaHash.media_id)
-                .where(MediaHash.media_id == uuid.UUID(media_id), MediaHash.view.in_(QUERY_KINDS))
+                select(MediaHash.algorithm, MediaHash.value, MediaHash.view).where(
+                    MediaHash.media_id == uuid.UUID(media_id), MediaHash.view.in_(QUERY_KINDS)
+                )
             ).all()
         return self.lookup([(a, to_unsigned(v), view) for a, v, view in rows], max_distance)
 
