@@ -303,7 +303,8 @@ def _passage(pdf: _Document, passage: Passage) -> None:
 
 def _lines(pdf: _Document, lines: Sequence[Line], x: float, label_w: float, value_w: float) -> None:
     """Label and value side by side, one row a line; a long value wraps (and may go on to
-    the next page: its label stays with its first part)."""
+    the next page: its label stays with its first part); a label wider than its column
+    (a checklist step, a desk's own step) wraps in it, and the row is as tall as both."""
     for line in lines:
         pdf.need(LINE_H)
         y = pdf.get_y()
@@ -311,10 +312,19 @@ def _lines(pdf: _Document, lines: Sequence[Line], x: float, label_w: float, valu
         pdf.set_font(SANS, "", 7.5)
         pdf.set_text_color(*GREY)
         pdf.set_text_shaping(False)
-        pdf.cell(label_w - 2, LINE_H, line.label)
+        label_bottom = y
+        if pdf.get_string_width(line.label) <= label_w - 2:
+            pdf.cell(label_w - 2, LINE_H, line.label)
+        else:
+            pdf.multi_cell(
+                label_w - 2, LINE_H * 0.8, line.label, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT
+            )
+            label_bottom = pdf.get_y() if pdf.get_y() > y else y  # not across a page break
         pdf.set_text_color(0, 0, 0)
         pdf.set_xy(x + label_w, y)
         _value(pdf, line, value_w)
+        if pdf.get_y() < label_bottom:
+            pdf.set_y(label_bottom)
         pdf.set_x(x)
 
 
