@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --durations=15
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto -rs --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_bundle.py
 	$(BIN)/python bench/bench_big_workspace.py
 	$(BIN)/python bench/bench_scale.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_plots.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_ui_stall.py
 
 # The one-folder application (PyInstaller): dist/claim-workbench/claim-workbench.

@@ -47,7 +47,7 @@ from storage.schema import (  # noqa: E402
 )
 from workbench.workspace import SQLITE_FILE, write_team_config  # noqa: E402
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5  # 5: coordinates, precision and observed times
 MARKER = "bench-workspace.json"
 CHUNK = 5_000
 
@@ -316,6 +316,13 @@ def _claim(
     english = f"{before} in {place} {after}"
     arabic = rng.random() < 0.5
     posted = START + timedelta(seconds=rng.randrange(SPAN_S)) if rng.random() < 0.95 else None
+    # Where and when it was seen: from the claim's own id, so the other columns' random
+    # draws (and the other benchmarks' figures) are those of version 4.
+    geo = random.Random(claim_id.int)
+    placed = geo.random() < 0.8
+    observed = (
+        posted - timedelta(hours=geo.randrange(1, 72)) if posted and geo.random() < 0.3 else None
+    )
     return {
         "id": claim_id,
         "case_id": rng.choice(case_ids) if rng.random() < 0.6 else None,
@@ -326,10 +333,11 @@ def _claim(
         "source_id": rng.choice(source_ids) if rng.random() < 0.9 else None,
         "post_url": "",
         "posted_at": posted,
-        "observed_at": None,
+        "observed_at": observed,
         "place_name": place,
-        "latitude": None,
-        "longitude": None,
+        "latitude": round(geo.gauss(36.2, 1.2), 5) if placed else None,  # northern Syria
+        "longitude": round(geo.gauss(37.6, 1.8), 5) if placed else None,
+        "location_precision": geo.choice(("", "exact", "vicinity", "locality")) if placed else "",
         "status": rng.choice(STATUSES),
         "credibility": None,
         "rationale": "",

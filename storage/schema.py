@@ -111,6 +111,10 @@ class Claim(Base):
         CheckConstraint("credibility IS NULL OR credibility BETWEEN 1 AND 6", name="credibility"),
         CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90", name="latitude"),
         CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude"),
+        CheckConstraint(
+            "location_precision IN ('','exact','vicinity','locality','unknown')",
+            name="location_precision",
+        ),
         # Search lists every matching id newest first: read from this index alone (0002).
         Index("ix_claims_posted_at_id", "posted_at", "id"),
     )
@@ -134,6 +138,8 @@ class Claim(Base):
     place_name: Mapped[str] = mapped_column(String(200), default="")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    #: exact, vicinity, locality or unknown; "" when not said (0017)
+    location_precision: Mapped[str] = mapped_column(String(12), default="", server_default="")
     status: Mapped[str] = mapped_column(String(12), default="unconfirmed", index=True)
     credibility: Mapped[int | None] = mapped_column(Integer)
     rationale: Mapped[str] = mapped_column(Text, default="")

@@ -142,7 +142,11 @@ def _claim_fields(c: ClaimView) -> str:
         url = escape(c.post_url, quote=True)
         rows.append(_row("Post", f"<a href='{url}'>{_name(c.post_url)}</a>"))
     if c.place_name or c.latitude is not None:
-        coords = f" ({c.latitude:.5f}, {c.longitude:.5f})" if c.latitude is not None else ""
+        coords = (
+            f" ({c.latitude:.5f}, {c.longitude:.5f}, {c.precision})"
+            if c.latitude is not None
+            else ""
+        )
         rows.append(_row("Place", _said(c.place_name) + coords))
     if c.case_name:
         rows.append(_row("Case", _name(c.case_name)))

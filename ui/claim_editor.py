@@ -253,9 +253,19 @@ class ClaimEditor(QDialog):
         self.place_edit = _line("Place", "e.g. Sarwan")
         self.latitude_edit = _line("Latitude", "latitude")
         self.longitude_edit = _line("Longitude", "longitude")
+        self.precision_combo = QComboBox()
+        self.precision_combo.setAccessibleName("Location precision")
+        self.precision_combo.setToolTip(
+            "How near the coordinates are to the place: exact (the spot), vicinity (a few "
+            "hundred metres), locality (the town or district)"
+        )
+        self.precision_combo.addItem("precision not said", "")
+        for precision in fields.PRECISIONS:
+            self.precision_combo.addItem(precision.capitalize(), precision)
         where = QHBoxLayout()
         where.addWidget(self.latitude_edit)
         where.addWidget(self.longitude_edit)
+        where.addWidget(self.precision_combo)
         self.actors_edit = _line("Actors", "comma-separated, e.g. IS, YPG")
         self.tags_edit = _line("Tags", "comma-separated")
         self.case_combo = QComboBox()
@@ -340,6 +350,7 @@ class ClaimEditor(QDialog):
             "place_name": self.place_edit,
             "latitude": self.latitude_edit,
             "longitude": self.longitude_edit,
+            "location_precision": self.precision_combo,
             "actors": self.actors_edit,
             "tags": self.tags_edit,
             "credibility": self.credibility_combo,
@@ -412,6 +423,9 @@ class ClaimEditor(QDialog):
             self.place_edit.setText(c.place_name)
             self.latitude_edit.setText("" if c.latitude is None else str(c.latitude))
             self.longitude_edit.setText("" if c.longitude is None else str(c.longitude))
+            self.precision_combo.setCurrentIndex(
+                max(0, self.precision_combo.findData(c.location_precision))
+            )
             self.actors_edit.setText(", ".join(c.actors))
             self.tags_edit.setText(", ".join(c.tags))
             self.credibility_combo.setCurrentIndex(self.credibility_combo.findData(c.credibility))
@@ -487,6 +501,7 @@ class ClaimEditor(QDialog):
             "place_name": self.place_edit.text(),
             "latitude": self.latitude_edit.text(),
             "longitude": self.longitude_edit.text(),
+            "location_precision": self.precision_combo.currentData(),
             "actors": self.actors_edit.text(),
             "tags": self.tags_edit.text(),
             "credibility": self.credibility_combo.currentData(),

@@ -26,7 +26,7 @@ from ui.claims_model import short
 from workbench.checklist import STATE_WORDS, Check, ChecklistService
 from workbench.claims import ClaimService
 from workbench.errors import ConflictError, WorkbenchError
-from workbench.events import EventService
+from workbench.events import EventService, EventView
 from workbench.findings import LABELS, FindingService
 from workbench.relations import WORDS, Relation, RelationService
 from workbench.views import ClaimView, Finding
@@ -207,6 +207,26 @@ class MembershipCommand(ClaimCommand):
         return self._history.claims.get(self.claim_id)
 
 
+class EventCommand(ClaimCommand):
+    """An event made (``made``) or removed; undo removes it or makes it again, with the
+    same id, facts and claims. ``claim_id`` is the claim the window shows ("" for none)."""
+
+    def __init__(self, history: ClaimHistory, claim_id: str, event: EventView, made: bool):
+        verb = "Make" if made else "Remove"
+        super().__init__(history, claim_id, f"{verb} event “{short(event.name)}”")
+        self.event, self.made = event, made
+
+    def apply(self, forward: bool, expected_version: int | None) -> ClaimView | None:
+        events, e = self._history.events, self.event
+        if forward == self.made:
+            values: dict[str, Any] = {"place": e.place, "notes": e.notes}
+            values.update(starts_at=e.starts_at, ends_at=e.ends_at, actors=list(e.actors))
+            events.create(e.name, claim_ids=e.claim_ids, event_id=e.id, **values)
+        else:
+            events.delete(e.id)
+        return self._history.claims.get(self.claim_id) if self.claim_id else None
+
+
 class ClaimHistory(QObject):
     """The window's undo stack for claims, and the one way the UI edits or decides them."""
 
@@ -281,6 +301,23 @@ class ClaimHistory(QObject):
             raise TypeError("this history was made without the event service")
         return self._events
 
+    def make_event(self, name: str, claim: ClaimView | None, **values: Any) -> EventView:
+        """A new event (holding ``claim``, when given), undoably."""
+        made = self.events.create(name, claim_ids=[claim.id] if claim else [], **values)
+        self._push_applied(EventCommand(self, claim.id if claim else "", made, made=True))
+        return made
+
+    def remove_event(self, event_id: str, claim: ClaimView | None) -> None:
+        """Remove an event (its claims stay), undoably: undo makes it again."""
+        event = self.events.get(event_id)
+        self.events.delete(event_id)
+        self._push_applied(EventCommand(self, claim.id if claim else "", event, made=False))
+
+    def _push_applied(self, command: ClaimCommand) -> None:
+        command._pushing = True
+        self.stack.push(command)
+        self.claim_changed.emit(command.claim_id)
+
     def join_event(self, claim: ClaimView, event_id: str, join: bool = True) -> ClaimView:
         """Put ``claim`` in the event (``join``) or take it out, undoably."""
         name = self.events.get(event_id).name
@@ -332,6 +369,9 @@ class ClaimHistory(QObject):
     def _changed(self, command: ClaimCommand, view: ClaimView | None) -> None:
         if view is None:
             self._versions.pop(command.claim_id, None)
+            if isinstance(command, EventCommand):
+                self.claim_changed.emit(command.claim_id)  # "": no claim to show
+                return
         else:
             self._versions[view.id] = view.version
         self.claim_changed.emit(command.claim_id)

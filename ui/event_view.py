@@ -270,15 +270,12 @@ class EventsDialog(QDialog):
 
     def make_event(self, name: str, **values: Any) -> EventView | None:
         """Make the event (with the shown claim in it, when there is one)."""
-        claims = [self.shown.id] if self.shown is not None else []
         try:
-            made = self._history.events.create(name, claim_ids=claims, **values)
+            made = self._history.make_event(name, self.shown, **values)  # undoable
         except WorkbenchError as exc:
             show_error(self, "The event was not made", exc)
             return None
         self.refresh(choose=made.id)
-        if self.shown is not None:
-            self._history.claim_changed.emit(self.shown.id)  # the window shows its events
         return made
 
     def delete_event(self) -> None:
@@ -286,7 +283,7 @@ class EventsDialog(QDialog):
         if event_id is None:
             return
         try:
-            self._history.events.delete(event_id)
+            self._history.remove_event(event_id, self.shown)  # undoable
         except WorkbenchError as exc:
             show_error(self, "The event was not removed", exc)
         self.refresh()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +54,14 @@ class FilterBar(QWidget):
         self.seen_before = QCheckBox("Seen before")
         self.seen_before.setToolTip("Only claims with a picture that was seen before")
         self.seen_before.setAccessibleName("Only claims with a picture seen before")
+        #: The map's visible area, when the analyst filters by it (set by the map).
+        self._area: tuple[float, float, float, float] | None = None
+        self.area_chip = QPushButton("In the map's area ✕")
+        self.area_chip.setFlat(True)
+        self.area_chip.setToolTip("Only claims inside the map's visible area: click to show all")
+        self.area_chip.setAccessibleName("Clear the map area filter")
+        self.area_chip.clicked.connect(lambda: self.set_area(None))
+        self.area_chip.hide()
 
         rows = QVBoxLayout(self)
         rows.setContentsMargins(4, 2, 4, 2)
@@ -62,6 +71,7 @@ class FilterBar(QWidget):
         top.addWidget(self.search, 3)
         self._labelled(top, "&Status", self.status)
         top.addWidget(self.seen_before)
+        top.addWidget(self.area_chip)
         # the pickers wrap onto more rows where the table is narrow (a laptop at 150%)
         bottom = FlowLayout()
         rows.addLayout(bottom)
@@ -134,7 +144,16 @@ class FilterBar(QWidget):
             posted_from=_day(self.posted_from),
             posted_to=_day(self.posted_to, next_day=True),
             has_seen_before=True if self.seen_before.isChecked() else None,
+            area=self._area,
         )
+
+    def set_area(self, area: tuple[float, float, float, float] | None) -> None:
+        """Filter by the map's visible area (None: anywhere), and say so."""
+        if area == self._area:
+            return
+        self._area = area
+        self.area_chip.setVisible(area is not None)
+        self.changed.emit()
 
     def set_query(self, query: ClaimQuery) -> list[str]:
         """Show ``query`` (without announcing it); returns the names of its conditions this
@@ -158,6 +177,8 @@ class FilterBar(QWidget):
             for box, day in ((self.posted_from, query.posted_from), (self.posted_to, until)):
                 box.setDate(QDate(day.year, day.month, day.day) if day else NO_DATE)
             self.seen_before.setChecked(bool(query.has_seen_before))
+            self._area = query.area
+            self.area_chip.setVisible(query.area is not None)
         finally:
             self.blockSignals(False)
         return missing
@@ -171,6 +192,8 @@ class FilterBar(QWidget):
             for box in (self.posted_from, self.posted_to):
                 box.setDate(NO_DATE)
             self.seen_before.setChecked(False)
+            self._area = None
+            self.area_chip.hide()
         finally:
             self.blockSignals(False)
         self.changed.emit()

@@ -60,6 +60,7 @@ from ui.keyframes_dialog import KeyframesDialog
 from ui.known_lists import KnownListsDialog, warn_known
 from ui.media_viewer import open_media_viewer
 from ui.messages import IngestReportDialog, error_message, show_error
+from ui.plots import PlotsDock
 from ui.quick_capture import QuickCapture
 from ui.relate_dialog import RelateDialog
 from ui.saved_filter_list import SavedFilters
@@ -80,7 +81,7 @@ from workbench.errors import WorkbenchError
 from workbench.features import FeaturePassResult
 from workbench.formats import Publication
 from workbench.search import ClaimSearch
-from workbench.settings import REVIEW_LANGUAGE, REVIEW_URL, Settings
+from workbench.settings import MAP_TILES, REVIEW_LANGUAGE, REVIEW_URL, Settings
 from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
@@ -190,6 +191,11 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.splitter = splitter
+
+        self.plots = PlotsDock(self, workspace, self.search, self._runner)
+        self.plots.panel.claim_chosen.connect(self.go_to_claim)
+        self.plots.panel.area_changed.connect(self.filter_bar.set_area)
+        self.plots.panel.set_tiles(self._settings[MAP_TILES])
 
         self._build_menu()
         self._build_claim_actions()
@@ -406,6 +412,8 @@ class MainWindow(QMainWindow):
         claim_menu.addActions(
             [self.checklist_action, self.relate_action, self.events_action, self.audit_action]
         )
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addActions([self.plots.timeline_action, self.plots.map_action])
         help_menu = self.menuBar().addMenu("&Help")
         self.sample_action = QAction("Load the &sample case", self)
         self.sample_action.setStatusTip(
@@ -460,6 +468,7 @@ class MainWindow(QMainWindow):
             store_choice(self._settings, choice)
         except WorkbenchError as exc:
             show_error(self, "Cannot save the settings", exc)
+        self.plots.panel.set_tiles(choice.map_tiles)
         self._ws.analyst = choice.analyst  # the services read it on every write
         self._ws.max_distance = choice.duplicate_threshold
         if (
@@ -535,6 +544,8 @@ class MainWindow(QMainWindow):
             self.claims_model.refresh()
         except WorkbenchError as exc:
             show_error(self, "Cannot list the claims", exc)
+        self.plots.panel.set_query(self.claims_model.query)
+        self.plots.panel.invalidate()
         self.select_claim(selected)
 
     def choose_case(self, case_id: str | None) -> None:
@@ -562,6 +573,7 @@ class MainWindow(QMainWindow):
         except WorkbenchError as exc:  # e.g. a date range the search refuses
             self.statusBar().showMessage(str(exc))
             return
+        self.plots.panel.set_query(query)
         self.select_claim(selected)
         self.statusBar().showMessage(f"{self.claims_model.rowCount()} matching claims")
 
@@ -570,6 +582,7 @@ class MainWindow(QMainWindow):
         if self._keep_detail and self._shown is not None and self._shown.id == claim_id:
             return  # the same claim re-selected after a colleague's change elsewhere
         self._shown = None
+        self.plots.panel.set_selected(claim_id)
         if claim_id is None:
             self.detail.show_detail(None)
             self._enable_claim_actions()
@@ -595,14 +608,17 @@ class MainWindow(QMainWindow):
             action.setEnabled(shown is not None and shown.status != status)
 
     def _claim_changed(self, claim_id: str) -> None:
-        """After an edit, a verdict, an undo or a redo: re-read, and show that claim."""
+        """After an edit, a verdict, an undo or a redo: re-read, and show that claim ("":
+        an event's change, the selected claim stays)."""
+        claim_id = claim_id or self.selected_claim_id() or ""
         self._caught_up()
         try:
             self._set_facets()
             self.claims_model.refresh()
         except WorkbenchError as exc:
             show_error(self, "Cannot list the claims", exc)
-        self.select_claim(claim_id)
+        self.plots.panel.invalidate()
+        self.select_claim(claim_id or None)
 
     def _history_refused(self, title: str, error: BaseException) -> None:
         """An undo or redo the domain refused (somebody else changed the claim)."""
@@ -664,6 +680,7 @@ class MainWindow(QMainWindow):
         except WorkbenchError as exc:
             self.statusBar().showMessage(f"Cannot re-read the claims: {exc}")
             return
+        self.plots.panel.invalidate()
         if reset:
             self._keep_detail = True
             try:

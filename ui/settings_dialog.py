@@ -37,10 +37,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.map_layers import MBTiles, TilesError
 from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.settings import (
     ANALYST,
     DUPLICATE_THRESHOLD,
+    MAP_TILES,
     MAX_DISTANCE_LIMIT,
     REVIEW_LANGUAGE,
     REVIEW_URL,
@@ -79,6 +81,8 @@ class SettingsChoice:
     create_workspace: bool = False
     review_url: str = ""
     review_language: str = "en"
+    #: An MBTiles file the map draws under the claims ("" for the world outline alone).
+    map_tiles: str = ""
     #: The desk's own checklist steps, one a line (None: the dialog was not given them).
     desk_steps: tuple[str, ...] | None = None
 
@@ -98,6 +102,7 @@ def store_choice(settings: Settings, choice: SettingsChoice) -> None:
     for option, value in (
         (REVIEW_URL, choice.review_url),
         (REVIEW_LANGUAGE, choice.review_language),
+        (MAP_TILES, choice.map_tiles),
     ):
         if value != option.default() or settings.is_set(option):
             settings[option] = value
@@ -182,6 +187,21 @@ class SettingsDialog(QDialog):
         )
         self.steps_edit.setTabChangesFocus(True)
         self.steps_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.tiles_edit = QLineEdit(settings[MAP_TILES])
+        self.tiles_edit.setPlaceholderText("none: the map shows the world's outline")
+        self.tiles_edit.setAccessibleName("Map tiles file")
+        self.tiles_edit.setAccessibleDescription(
+            "An MBTiles file of raster tiles, drawn under the claims with no network"
+        )
+        self.tiles_button = QPushButton("C&hoose…")
+        self.tiles_button.setAccessibleName("Choose a map tiles file")
+        self.tiles_button.clicked.connect(self._choose_tiles)
+        tiles_row = QHBoxLayout()
+        tiles_row.addWidget(self.tiles_edit, 1)
+        tiles_row.addWidget(self.tiles_button)
+        tiles_label = QLabel("&Map tiles (MBTiles):")
+        tiles_label.setBuddy(self.tiles_edit)
+        form.addRow(tiles_label, tiles_row)
         if desk_steps is not None:
             steps_label = QLabel("Desk's chec&klist steps:")
             steps_label.setBuddy(self.steps_edit)
@@ -254,11 +274,21 @@ class SettingsDialog(QDialog):
         self.setTabOrder(self.analyst_edit, self.threshold_spin)
         self.setTabOrder(self.threshold_spin, self.review_url_edit)
         self.setTabOrder(self.review_url_edit, self.review_language_edit)
-        self.setTabOrder(self.review_language_edit, self.recent_list)
+        self.setTabOrder(self.review_language_edit, self.tiles_edit)
+        self.setTabOrder(self.tiles_edit, self.tiles_button)
+        self.setTabOrder(self.tiles_button, self.recent_list)
         self.setTabOrder(self.recent_list, self.open_button)
         self.setTabOrder(self.open_button, self.create_button)
         self.analyst_edit.setFocus()
         self.resize(640, 460)
+
+    def _choose_tiles(self) -> None:
+        start = self.tiles_edit.text() or str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Map tiles", start, "MBTiles (*.mbtiles);;All files (*)"
+        )
+        if path:
+            self.tiles_edit.setText(path)
 
     # -- choosing a workspace ------------------------------------------------------------
 
@@ -325,6 +355,13 @@ class SettingsDialog(QDialog):
                 self.problem.setText(f"{name}: {edit.text()!r} is {exc}.")
                 edit.setFocus()
                 return
+        if self.tiles_edit.text().strip():
+            try:
+                MBTiles(Path(self.tiles_edit.text().strip()).expanduser()).close()
+            except TilesError as exc:
+                self.problem.setText(f"Map tiles: {exc}")
+                self.tiles_edit.setFocus()
+                return
         self.problem.setText("")
         self.accept()
 
@@ -336,6 +373,7 @@ class SettingsDialog(QDialog):
             create_workspace=self._create,
             review_url=self.review_url_edit.text().strip(),
             review_language=self.review_language_edit.text().strip() or "en",
+            map_tiles=self.tiles_edit.text().strip(),
             desk_steps=(
                 None
                 if self._desk_steps is None

@@ -38,6 +38,7 @@ _SCALARS: dict[str, Any] = {
     "place_name": lambda v: fields.text("place_name", v, max_len=200),
     "latitude": lambda v: fields.coordinate("latitude", v, 90),
     "longitude": lambda v: fields.coordinate("longitude", v, 180),
+    "location_precision": fields.precision,
     "credibility": fields.credibility,
     "notes": lambda v: fields.text("notes", v),
 }
@@ -504,6 +505,7 @@ class ClaimService:
             place_name=claim.place_name or "",
             latitude=claim.latitude,
             longitude=claim.longitude,
+            location_precision=claim.location_precision or "",
             actors=tuple(a.name for a in claim.actors),
             tags=tuple(t.tag for t in claim.tags),
             status=claim.status or "unconfirmed",

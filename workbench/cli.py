@@ -145,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--place")
     add.add_argument("--lat", type=str)
     add.add_argument("--lon", type=str)
+    add.add_argument(
+        "--precision",
+        choices=fields.PRECISIONS,
+        help="how near the coordinates are to the place (unknown when not given)",
+    )
     add.add_argument("--actor", action="append", default=[])
     add.add_argument("--tag", action="append", default=[])
     add.add_argument("--credibility", metavar="1-6")
@@ -504,6 +509,7 @@ def cmd_claim(args: argparse.Namespace, ws: Workspace) -> int:
             place_name=args.place,
             latitude=args.lat,
             longitude=args.lon,
+            location_precision=args.precision,
             actors=args.actor,
             tags=args.tag,
             credibility=args.credibility,

@@ -30,6 +30,8 @@ CREDIBILITY = {
     5: "improbable",
     6: "cannot be judged",
 }
+#: How near a claim's coordinates are to the place (Atlos's vocabulary, lower case).
+PRECISIONS = ("exact", "vicinity", "locality", "unknown")
 LINK_ROLES = ("claim_media", "evidence", "counter_evidence")
 #: Languages written right to left (ISO 639 codes), for text that names its language.
 RTL_LANGUAGES = frozenset(
@@ -132,6 +134,17 @@ def status(value: Any) -> str:
     if value not in STATUSES:
         raise ValidationError("status", f"{value!r} is not one of {', '.join(STATUSES)}")
     return str(value)
+
+
+def precision(value: Any) -> str:
+    """A location precision, any case ("Exact" as Atlos writes it); "" when not said."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if not isinstance(value, str) or value.strip().lower() not in PRECISIONS:
+        raise ValidationError(
+            "location_precision", f"{value!r} is not one of {', '.join(PRECISIONS)}"
+        )
+    return value.strip().lower()
 
 
 def role(value: Any) -> str:

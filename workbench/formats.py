@@ -65,6 +65,7 @@ CSV_COLUMNS = (
     "seen_before",
     "created_at",
     "updated_at",
+    "location_precision",  # added later: at the end, so the older columns keep their places
 )
 #: Google's ClaimReview guidelines: keep ``claimReviewed`` under 75 characters.
 SUMMARY_LIMIT = 75
@@ -101,6 +102,7 @@ def csv_row(item: ExportClaim) -> dict[str, str]:
         "source_reliability": s.reliability if s else "",
         "post_url": reveal(c.post_url),
         "place_name": c.place_name,
+        "location_precision": c.precision,
         "actors": "; ".join(c.actors),
         "tags": "; ".join(c.tags),
         "rationale": c.rationale,

@@ -39,6 +39,7 @@ def _properties(item: ExportClaim) -> dict[str, Any]:
         "summary": c.summary,
         "text": c.text,
         "place": c.place_name,
+        "location_precision": c.precision,
         "posted_at": c.posted_at.isoformat() if c.posted_at else None,
         "observed_at": c.observed_at.isoformat() if c.observed_at else None,
         "source": f"{c.source.platform}:{c.source.handle}" if c.source else None,

@@ -78,6 +78,7 @@ CLAIM_SCALARS = (
     "place_name",
     "latitude",
     "longitude",
+    "location_precision",
     "status",
     "credibility",
     "rationale",
@@ -623,7 +624,7 @@ def _strict_text(key: str, value: Any, max_len: int) -> str:
 
 
 #: Claim fields added after version 1 was first written: a document may lack them.
-_CLAIM_LATER = frozenset({"summary"})
+_CLAIM_LATER = frozenset({"summary", "location_precision"})
 _CLAIM_CHECKS: dict[str, Any] = {
     "text": _required_text(100_000),
     "summary": _plain_text(200),
@@ -636,6 +637,7 @@ _CLAIM_CHECKS: dict[str, Any] = {
     "place_name": _plain_text(200),
     "latitude": lambda k, v: fields.coordinate(k, v, 90),
     "longitude": lambda k, v: fields.coordinate(k, v, 180),
+    "location_precision": lambda _k, v: fields.precision(v),
     "status": lambda _k, v: fields.status(v),
     "credibility": lambda _k, v: fields.credibility(v),
     "rationale": _plain_text(),

@@ -220,10 +220,11 @@ def size(byte_size: int) -> str:
     raise AssertionError("unreachable")
 
 
-def coordinates(latitude: float | None, longitude: float | None) -> str:
+def coordinates(latitude: float | None, longitude: float | None, precision: str = "") -> str:
     if latitude is None or longitude is None:
         return UNKNOWN
-    return f"{latitude:.5f}, {longitude:.5f}"
+    said = {"": "", "unknown": " (precision unknown)"}.get(precision, f" ({precision})")
+    return f"{latitude:.5f}, {longitude:.5f}{said}"
 
 
 def reliability(grade: str) -> str:
@@ -350,6 +351,7 @@ def _claim_entry(
         lines=(
             *lines[:-1],  # the claim's id stays last
             *_relation_lines(ws.relations.of(claim.id), refs),
+            *_event_lines(ws.events.of_claim(claim.id)),
             *_check_lines(ws.checklist.of(claim.id)),
             lines[-1],
         ),
@@ -403,7 +405,7 @@ def _claim_lines(claim: ClaimView) -> tuple[Line, ...]:
     lines += [
         Line("Credibility", credibility(claim.credibility)),
         _line("Place", claim.place_name),
-        Line("Coordinates", coordinates(claim.latitude, claim.longitude)),
+        Line("Coordinates", coordinates(claim.latitude, claim.longitude, claim.precision)),
         Line("Posted", when(claim.posted_at)),
         Line("Observed", when(claim.observed_at)),
     ]
@@ -428,6 +430,12 @@ def _relation_lines(related: list[Related], refs: Callable[[str], str]) -> tuple
         value = f"{refs(r.claim_id)} ({r.status}){note}"
         out.append(_line(r.words[:1].upper() + r.words[1:], value))
     return tuple(out)
+
+
+def _event_lines(events: list[tuple[str, str]]) -> tuple[Line, ...]:
+    """ "Events  Sarwan, June 2015; Tal Abyad offensive" (one line for all of them)."""
+    names = "; ".join(isolate(name) for _id, name in events)
+    return (_line("Events", names),) if names else ()
 
 
 def _check_lines(checklist: list[Check]) -> tuple[Line, ...]:

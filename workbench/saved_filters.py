@@ -59,6 +59,11 @@ def query_from_json(raw: str) -> ClaimQuery:
     values: dict[str, Any] = {k: v for k, v in stored.items() if k in _QUERY_FIELDS}
     for name in _TIME_FIELDS & values.keys():
         values[name] = fields.instant(name, values[name])
+    area = values.get("area")
+    if area is not None:
+        if not isinstance(area, list) or len(area) != 4:
+            raise ValidationError("area", "must be four numbers: south, west, north, east")
+        values["area"] = tuple(area)
     return ClaimQuery(**values)
 
 

@@ -25,7 +25,7 @@ import dataclasses
 import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -79,7 +79,9 @@ class ClaimQuery:
     ``text`` matches words of the claim's text, original text, translation, notes, place
     and source handle or name, whatever the case or Latin accents; the last word is a
     prefix unless the text ends with a space (search as you type). ``posted_from`` is
-    inclusive, ``posted_to`` exclusive; both must be timezone-aware.
+    inclusive, ``posted_to`` exclusive; both must be timezone-aware. ``area`` is the map's
+    visible area as (south, west, north, east) in degrees, west greater than east when it
+    crosses the antimeridian: only claims with coordinates inside it.
     """
 
     text: str = ""
@@ -91,6 +93,22 @@ class ClaimQuery:
     posted_from: datetime | None = None
     posted_to: datetime | None = None
     has_seen_before: bool | None = None
+    area: tuple[float, float, float, float] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Plotted:
+    """The claims of a query as the timeline and the map draw them, one list a column
+    (10,000 claims in one statement, no ORM objects). Times are UTC seconds since the
+    epoch, NaN when unknown; coordinates NaN when the claim has none."""
+
+    ids: list[str]
+    status: list[str]
+    posted: list[float]
+    observed: list[float]
+    latitude: list[float]
+    longitude: list[float]
+    precision: list[str]  # "" without coordinates, "unknown" when not said
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,6 +175,18 @@ def _seen_claim_ids() -> Select[Any]:
     )
 
 
+def _inside(area: tuple[float, float, float, float]) -> ColumnElement[bool]:
+    try:
+        south, west, north, east = (float(v) for v in area)
+    except (TypeError, ValueError):
+        raise ValidationError("area", "must be four numbers: south, west, north, east") from None
+    if not -90 <= south <= north <= 90 or not (-180 <= west <= 180 and -180 <= east <= 180):
+        raise ValidationError("area", f"{area!r} is not an area of the map")
+    lat, lon = _claims.c.latitude, _claims.c.longitude
+    across = (lon >= west) | (lon <= east) if west > east else lon.between(west, east)
+    return lat.between(south, north) & across
+
+
 def _aware(field: str, value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         raise ValidationError(field, "give a time zone")
@@ -220,6 +250,8 @@ class ClaimSearch:
         if query.has_seen_before is not None:
             seen = _claims.c.id.in_(_seen_claim_ids())
             conditions.append(seen if query.has_seen_before else ~seen)
+        if query.area is not None:
+            conditions.append(_inside(query.area))
         return stmt.select_from(_claims).where(*conditions)
 
     def _searched(self, query: ClaimQuery, order: str) -> Select[Any] | None:
@@ -295,6 +327,42 @@ class ClaimSearch:
 
     def _one(self, value: str) -> str:
         return self._dashed((value,))[0]
+
+    # -- the timeline and the map ---------------------------------------------------------
+
+    def plotted(self, query: ClaimQuery) -> Plotted:
+        """The claims matching ``query`` with their times, place and verdict."""
+        stmt = self._filtered(
+            select(
+                self._id(_claims.c.id),
+                _claims.c.status,
+                _claims.c.posted_at,
+                _claims.c.observed_at,
+                _claims.c.latitude,
+                _claims.c.longitude,
+                _claims.c.location_precision,
+            ),
+            query,
+        )
+        with self._ws.db.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        nan = float("nan")
+
+        def seconds(value: datetime | None) -> float:
+            if value is None:
+                return nan
+            return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+
+        placed = [r[4] is not None and r[5] is not None for r in rows]
+        return Plotted(
+            ids=self._dashed(r[0] for r in rows),
+            status=[r[1] for r in rows],
+            posted=[seconds(r[2]) for r in rows],
+            observed=[seconds(r[3]) for r in rows],
+            latitude=[float(r[4]) if p else nan for r, p in zip(rows, placed, strict=True)],
+            longitude=[float(r[5]) if p else nan for r, p in zip(rows, placed, strict=True)],
+            precision=[(r[6] or "unknown") if p else "" for r, p in zip(rows, placed, strict=True)],
+        )
 
     # -- rows for the table ----------------------------------------------------------------
 

@@ -158,11 +158,18 @@ REVIEW_URL: Option[str] = Option(
 REVIEW_LANGUAGE: Option[str] = Option(
     "review_language", lambda: "en", _review_language, "the language the desk's reviews are in"
 )
+MAP_TILES: Option[str] = Option(
+    "map_tiles",
+    str,
+    _folder_or_empty,  # a file's path, spelled once the same way
+    "an MBTiles file of raster tiles the map draws under the claims ('' = the world only)",
+)
 OPTIONS: tuple[Option[Any], ...] = (
     ANALYST,
     DUPLICATE_THRESHOLD,
     REVIEW_URL,
     REVIEW_LANGUAGE,
+    MAP_TILES,
     LAST_WORKSPACE,
     RECENT_WORKSPACES,
     SAMPLE_OFFERED,

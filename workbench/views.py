@@ -89,6 +89,15 @@ class ClaimView:
     #: A short summary (under 75 characters reads best), what a published review names
     #: the claim by; empty when the analyst gave none.
     summary: str = ""
+    #: exact, vicinity, locality or unknown (``fields.PRECISIONS``); "" when not said.
+    location_precision: str = ""
+
+    @property
+    def precision(self) -> str:
+        """The precision to show: "unknown" for coordinates given without one, "" for none."""
+        if self.latitude is None:
+            return ""
+        return self.location_precision or "unknown"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -688,3 +688,19 @@ def test_a_bag_goes_from_one_workspace_to_another_by_the_command_line(
     refused = other.run("import", str(broken), "--json")
     assert refused.returncode == 1 and json.loads(refused.stdout)["refused"]
     assert "Traceback" not in refused.stderr
+
+
+def test_a_claims_location_precision_is_given_shown_and_checked(cli: CLI) -> None:
+    added = cli.json(
+        "claim", "add", "--text", "Checkpoint in Sarwan", "--lat", "36.4581", "--lon", "37.1732",
+        "--precision", "vicinity",
+    )  # fmt: skip
+    shown = cli.json("claim", "show", added["id"])
+    assert (shown["latitude"], shown["longitude"], shown["location_precision"]) == (
+        36.4581,
+        37.1732,
+        "vicinity",
+    )
+    refused = cli.run("claim", "add", "--text", "x", "--precision", "somewhere")
+    assert refused.returncode == 2 and "--precision" in refused.stderr
+    assert "exact" in refused.stderr and "Traceback" not in refused.stderr

@@ -81,3 +81,31 @@ def test_an_event_is_made_filled_grouped_and_reported(
     assert export is not None and export.only_event.isChecked()
     assert export.scope().event_ids == (event.id,)
     export.close()
+
+
+def test_making_and_removing_an_event_is_undone_with_its_claims(
+    qtbot: QtBot, window: MainWindow, workspace: Workspace, sarwan_claims: list[ClaimView]
+) -> None:
+    checkpoint, convoy, _ = sarwan_claims
+    window.select_claim(checkpoint.id)
+    dialog = window.show_events()
+    assert dialog is not None
+    made = dialog.make_event("Sarwan, June 2015", place="Sarwan", actors=["IS"])
+    assert made is not None and made.claim_ids == (checkpoint.id,)
+    workspace.events.add_claims(made.id, [convoy.id])
+    assert window.undo_action.text() == "&Undo Make event “Sarwan, June 2015”"
+    window.undo_action.trigger()
+    assert workspace.events.all() == [] and dialog.events.count() == 0
+    window.redo_action.trigger()
+    [again] = workspace.events.all()
+    assert again.id == made.id and again.claim_ids == (checkpoint.id,)
+
+    workspace.events.add_claims(made.id, [convoy.id])
+    dialog.refresh(choose=made.id)
+    dialog.delete_event()
+    assert workspace.events.all() == []
+    window.undo_action.trigger()  # made again with every claim it held, and its facts
+    [back] = workspace.events.all()
+    assert (back.id, back.place, back.actors) == (made.id, "Sarwan", ("IS",))
+    assert set(back.claim_ids) == {checkpoint.id, convoy.id}
+    assert window.selected_claim_id() == checkpoint.id

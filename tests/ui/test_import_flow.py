@@ -45,8 +45,8 @@ def drop_on(target: QWidget, mime: QMimeData, pos: QPoint | None = None) -> bool
     pos = pos or QPoint(10, 10)
     actions = Qt.DropAction.CopyAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    QApplication.sendEvent(target, QDragEnterEvent(QPointF(pos), actions, mime, buttons, mods))
-    QApplication.sendEvent(target, QDragMoveEvent(QPointF(pos), actions, mime, buttons, mods))
+    QApplication.sendEvent(target, QDragEnterEvent(pos, actions, mime, buttons, mods))
+    QApplication.sendEvent(target, QDragMoveEvent(pos, actions, mime, buttons, mods))
     drop = QDropEvent(
         QPointF(pos),
         Qt.DropAction.CopyAction,

@@ -62,9 +62,9 @@ def drag_to(target: QWidget, mime: QMimeData, pos: QPoint) -> bool:
     """Enter and move over ``target`` at ``pos``; True if the drop would be taken."""
     actions = Qt.DropAction.CopyAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPointF(pos), actions, mime, buttons, mods)
+    enter = QDragEnterEvent(pos, actions, mime, buttons, mods)
     QApplication.sendEvent(target, enter)
-    move = QDragMoveEvent(QPointF(pos), actions, mime, buttons, mods)
+    move = QDragMoveEvent(pos, actions, mime, buttons, mods)
     QApplication.sendEvent(target, move)
     return move.isAccepted()
 

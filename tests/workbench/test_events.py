@@ -78,6 +78,9 @@ def test_a_report_of_one_event(workspace: Workspace) -> None:
     assert [c.title for c in report.claims()] == ["IS checkpoint video, Sarwan"]
     scope = {line.label: line.value for line in report.cover.scope}
     assert "صوران — June 2015" in scope["Event"] and "Sarwan" in scope["Event is"]
+    [entry] = report.claims()
+    lines = {line.label: line.value for line in entry.lines}
+    assert "صوران — June 2015" in lines["Events"]  # each claim names its events
 
 
 def _open(folder: Path, analyst: str) -> Workspace:

@@ -62,7 +62,7 @@ def test_model_formats_every_fact_of_a_claim(workspace: Workspace, sample: Expor
     lines = {line.label: line.value for line in checkpoint.lines}
     assert lines["Source"] == "telegram:@sample_is_wilayat_halab — grade D (not usually reliable)"
     assert lines["Credibility"] == "2 — probably true"
-    assert lines["Coordinates"] == "36.49000, 37.19000"
+    assert lines["Coordinates"] == "36.49000, 37.19000 (precision unknown)"
     assert lines["Posted"] == "2015-06-01 15:20 UTC"
     assert lines["Decided"].startswith("tester, ") and lines["Decided"].endswith(" UTC")
     assert "satellite imagery" in lines["Rationale"]

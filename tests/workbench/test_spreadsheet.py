@@ -62,7 +62,7 @@ def test_the_sheet_holds_the_csvs_columns_and_cells(workspace: Workspace, tmp_pa
     assert tuple(c.value for c in sheet[1]) == CSV_COLUMNS
     assert all(c.font.b for c in sheet[1])  # a bold header...
     assert sheet.freeze_panes == "A2"  # ...that stays on screen
-    assert sheet.auto_filter.ref == f"A1:AA{len(found.claims) + 1}"
+    assert sheet.auto_filter.ref == f"A1:AB{len(found.claims) + 1}"  # 28 columns
     assert len(rows) == len(found.claims) == 5
     by_id = {row["id"]: row for row in rows}
     for item in found.claims:  # cell for cell what the CSV says, numbers as numbers

@@ -18,6 +18,7 @@ posted_at          posted, date                 ISO 8601 with a zone (``2015-06-
 observed_at
 place_name         place
 latitude, longitude  lat, lon, lng
+location_precision precision                    exact, vicinity, locality or unknown
 actors, tags                                    separated by ``,`` or ``;``
 credibility                                     1-6
 notes
@@ -56,6 +57,7 @@ _ALIASES = {
     "lat": "latitude",
     "lon": "longitude",
     "lng": "longitude",
+    "precision": "location_precision",
     "source_platform": "platform",  # the names the workbench's own CSV export writes
     "source_handle": "handle",
 }
@@ -67,6 +69,7 @@ _CLAIM_COLUMNS = (
     "credibility",
     "latitude",
     "longitude",
+    "location_precision",
     "notes",
 )
 _OTHER_COLUMNS = (
