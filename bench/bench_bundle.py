@@ -36,8 +36,9 @@ import numpy as np  # noqa: E402
 from machine import describe, load_average  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from workbench.bundle import check_bag, export_bag, import_bundle  # noqa: E402
-from workbench.scope import ExportScope, gather  # noqa: E402
+from workbench.exchange.bag_reader import check_bag, import_bundle  # noqa: E402
+from workbench.exchange.bag_writer import export_bag  # noqa: E402
+from workbench.exchange.scope import ExportScope, gather  # noqa: E402
 from workbench.workspace import Location, Workspace  # noqa: E402
 
 

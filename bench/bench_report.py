@@ -40,10 +40,10 @@ from make_workspace import make_workspace  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 from sqlalchemy import delete, insert, select, update  # noqa: E402
 
-import workbench.report_pdf as report_pdf  # noqa: E402
+import workbench.exchange.report_pdf as report_pdf  # noqa: E402
 from storage.schema import AuditEntry, Claim, ClaimMedia, Media  # noqa: E402
-from workbench.report import write_html, write_pdf  # noqa: E402
-from workbench.scope import ExportScope, gather  # noqa: E402
+from workbench.exchange.report import write_html, write_pdf  # noqa: E402
+from workbench.exchange.scope import ExportScope, gather  # noqa: E402
 from workbench.workspace import Location, Workspace  # noqa: E402
 
 TARGET_S = 20.0

@@ -44,8 +44,8 @@ from ui.tasks import CancellableJob, TaskRunner
 from workbench import exchange
 from workbench.errors import Cancelled
 from workbench.exchange import EXPORT_FORMATS, SUFFIXES, ExportDone
-from workbench.formats import Publication
-from workbench.scope import ExportScope, select_claim_ids
+from workbench.exchange.formats import Publication
+from workbench.exchange.scope import ExportScope, select_claim_ids
 from workbench.search import ClaimQuery, Facets
 from workbench.workspace import Workspace
 

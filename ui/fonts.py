@@ -13,7 +13,7 @@ import logging
 
 from PySide6.QtGui import QFontDatabase
 
-from workbench.report_fonts import CJK, EMOJI, FILES, FONTS, HEBREW, NASKH, SANS
+from workbench.exchange.report_fonts import CJK, EMOJI, FILES, FONTS, HEBREW, NASKH, SANS
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from ui.claims_model import format_time
 from ui.messages import show_error
 from workbench.bidi import reveal
 from workbench.errors import WorkbenchError
-from workbench.scope import ExportScope, gather
+from workbench.exchange.scope import ExportScope, gather
 from workbench.views import IngestResult
 from workbench.workspace import Workspace
 

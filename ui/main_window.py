@@ -78,8 +78,8 @@ from workbench import about
 from workbench.bidi import reveal
 from workbench.changes import ChangeFeed, Changes
 from workbench.errors import WorkbenchError
+from workbench.exchange.formats import Publication
 from workbench.features import FeaturePassResult
-from workbench.formats import Publication
 from workbench.search import ClaimSearch
 from workbench.settings import MAP_TILES, REVIEW_LANGUAGE, REVIEW_URL, Settings
 from workbench.views import ClaimView

@@ -23,14 +23,14 @@ from workbench import fields
 from workbench.checklist import STANDARD, STATE_WORDS, STATES, Check
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.exchange import EXPORT_FORMATS, export, import_path
+from workbench.exchange.formats import Publication
+from workbench.exchange.scope import ExportScope, case_names, gather, source_labels
 from workbench.findings import CATEGORIES
 from workbench.first_seen import first_seen
-from workbench.formats import Publication
 from workbench.keyframes import INTERVAL_MS, write_keyframes
 from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.reindex import reindex
 from workbench.relations import KINDS, Related
-from workbench.scope import ExportScope, case_names, gather, source_labels
 from workbench.settings import REVIEW_LANGUAGE, REVIEW_URL, Settings
 from workbench.sources import parse_source_spec
 from workbench.views import (

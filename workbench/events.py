@@ -208,7 +208,7 @@ class EventService:
     def merge_in(
         self, session: Session, incoming: Iterable[EventView], origin: str
     ) -> list[tuple[str, str]]:
-        """A merging import's events (``workbench.bundle``), in its transaction: an event
+        """A merging import's events (``exchange.bag_merge``), in its transaction: an event
         new here is added as it was; one here already takes the bag's fields when the
         bag's were changed later (a difference is listed either way); claims only ever
         join an event through a merge, never leave it."""

@@ -28,7 +28,7 @@ the hashes' rule is all there is. The listed hashes are held in a ``HashIndex`` 
 own, read once and read again when the lists change (any workstation's: the lists' count
 and newest id are compared before each lookup).
 
-Uses ``storage``, ``workbench.matching`` and ``workbench.scope``.
+Uses ``storage``, ``workbench.matching`` and ``workbench.exchange.scope``.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from sqlalchemy import delete, func, insert, select
 from storage.schema import HashList, HashListEntry, MediaHash
 from workbench import audit, fields
 from workbench.errors import NotFoundError, ValidationError, WorkbenchError
+from workbench.exchange.scope import ExportSet
 from workbench.files import atomic_write
 from workbench.matching.index import (
     DEFAULT_MAX_DISTANCE,
@@ -62,7 +63,6 @@ from workbench.matching.index import (
     to_unsigned,
 )
 from workbench.matching.owners import ID_DTYPE
-from workbench.scope import ExportSet
 from workbench.views import KnownMatch
 
 if TYPE_CHECKING:

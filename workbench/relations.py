@@ -222,7 +222,7 @@ class RelationService:
     def merge_in(
         self, session: Session, incoming: Iterable[Relation], origin: str
     ) -> list[tuple[str, str]]:
-        """A merging import's relations (``workbench.bundle``), in its transaction: a pair
+        """A merging import's relations (``exchange.bag_merge``), in its transaction: a pair
         not related here gets the bag's relation; a pair related differently keeps the
         later one (as a claim's fields do). Relations only add up: one removed on the
         other side stays here. Each change is audited ``merge`` on both claims. Returns

@@ -24,8 +24,8 @@ from typing import Any
 from PIL import Image
 
 from workbench.exchange import export, import_path
+from workbench.exchange.scope import ExportScope
 from workbench.sample import write_sample_media
-from workbench.scope import ExportScope
 from workbench.views import IngestStatus
 from workbench.workspace import Workspace
 

@@ -27,8 +27,8 @@ from ui.export_dialog import CANCELLED, ExportDialog
 from ui.main_window import MainWindow
 from workbench import exchange
 from workbench.errors import Cancelled
+from workbench.exchange.scope import ExportScope
 from workbench.sample import create_sample_case
-from workbench.scope import ExportScope
 from workbench.views import ClaimView
 from workbench.workspace import Workspace
 

@@ -19,8 +19,8 @@ from ui.ingest import IngestOutcome
 from ui.main_window import MainWindow
 from workbench import exchange
 from workbench.errors import Cancelled
+from workbench.exchange.scope import ExportScope
 from workbench.sample import create_sample_case
-from workbench.scope import ExportScope
 from workbench.views import ClaimView, ImportIssue, ImportSummary
 from workbench.workspace import Workspace
 

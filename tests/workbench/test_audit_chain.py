@@ -17,15 +17,22 @@ from sqlalchemy import Engine, delete, func, select, text, update
 from storage.db import make_engine, sqlite_url, upgrade
 from storage.schema import AuditEntry, WorkspaceInfo
 from workbench import audit
-from workbench.bundle import export_bag, import_bundle
-from workbench.interchange import build_document
-from workbench.report import build_report
+from workbench.exchange.bag_reader import import_bundle
+from workbench.exchange.bag_writer import export_bag
+from workbench.exchange.interchange import build_document
+from workbench.exchange.report import build_report
+from workbench.exchange.scope import ExportScope, gather
 from workbench.sample import create_sample_case
-from workbench.scope import ExportScope, gather
 from workbench.views import Problem
 from workbench.workspace import Location, Workspace
 
-SCHEMA = Path(__file__).resolve().parents[2] / "workbench" / "schemas" / "export-v1.schema.json"
+SCHEMA = (
+    Path(__file__).resolve().parents[2]
+    / "workbench"
+    / "exchange"
+    / "schemas"
+    / "export-v1.schema.json"
+)
 
 
 def _work(ws: Workspace, n: int = 3) -> None:

@@ -14,9 +14,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from workbench.bidi import CONTROLS, FSI, PDI, balanced, isolate, reveal
-from workbench.formats import write_csv
-from workbench.report import build_report, write_html
-from workbench.scope import ExportScope, gather
+from workbench.exchange.formats import write_csv
+from workbench.exchange.report import build_report, write_html
+from workbench.exchange.scope import ExportScope, gather
 from workbench.workspace import Workspace
 
 RLO = "\u202e"

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from workbench.bundle import export_bag, import_bundle
 from workbench.errors import NotFoundError, ValidationError
-from workbench.interchange import export_json
-from workbench.report import build_report
-from workbench.scope import ExportScope, gather
+from workbench.exchange.bag_reader import import_bundle
+from workbench.exchange.bag_writer import export_bag
+from workbench.exchange.interchange import export_json
+from workbench.exchange.report import build_report
+from workbench.exchange.scope import ExportScope, gather
 from workbench.workspace import Location, Workspace
 
 DATA = Path(__file__).resolve().parents[1] / "data"

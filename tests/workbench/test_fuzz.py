@@ -34,10 +34,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from storage.schema import AuditEntry, Case, Claim, ClaimMedia, Media, MediaHash, Source
-from workbench.bundle import export_bag, import_bundle
 from workbench.errors import WorkbenchError
-from workbench.importers import import_posts
-from workbench.scope import ExportScope, gather
+from workbench.exchange.bag_reader import import_bundle
+from workbench.exchange.bag_writer import export_bag
+from workbench.exchange.importers import import_posts
+from workbench.exchange.scope import ExportScope, gather
 from workbench.views import ImportSummary, IngestStatus
 from workbench.workspace import Location, Workspace
 

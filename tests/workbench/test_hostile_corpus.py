@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from workbench.importers import import_posts
+from workbench.exchange.importers import import_posts
 from workbench.views import IngestStatus
 from workbench.workspace import Workspace
 

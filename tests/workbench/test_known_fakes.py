@@ -14,8 +14,8 @@ from PIL import Image
 from tests.cli.test_cli import CLI
 from tests.workbench.test_video_features import video_path
 from workbench.errors import NotFoundError, ValidationError
+from workbench.exchange.scope import ExportScope, gather
 from workbench.known_fakes import COLUMNS, FORMAT
-from workbench.scope import ExportScope, gather
 from workbench.workspace import Location, Workspace
 
 __all__ = ["video_path"]  # the fixture, shared

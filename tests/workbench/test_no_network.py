@@ -28,10 +28,10 @@ from typing import Any
 
 import pytest
 
-from workbench.bundle import import_bundle
 from workbench.exchange import EXPORT_FORMATS, SUFFIXES, export
-from workbench.importers import import_posts
-from workbench.scope import ExportScope
+from workbench.exchange.bag_reader import import_bundle
+from workbench.exchange.importers import import_posts
+from workbench.exchange.scope import ExportScope
 from workbench.views import IngestStatus
 from workbench.workspace import Location, Workspace
 

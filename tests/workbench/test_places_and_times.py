@@ -15,10 +15,10 @@ import pytest
 from workbench import fields
 from workbench.errors import ValidationError
 from workbench.exchange import export
-from workbench.interchange import read_document
+from workbench.exchange.interchange import read_document
+from workbench.exchange.scope import ExportScope
 from workbench.map_layers import MBTiles, TilesError, area_of, project, unproject, world
 from workbench.saved_filters import query_from_json, query_to_json
-from workbench.scope import ExportScope
 from workbench.search import ClaimQuery, ClaimSearch
 from workbench.workspace import Workspace
 

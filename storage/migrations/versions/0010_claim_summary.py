@@ -2,7 +2,7 @@
 
 A ClaimReview's ``claimReviewed`` should be a short sentence (Google recommends under 75
 characters); the claim's own text can run to pages. Empty for the claims already stored:
-an export then cuts the claim's text at a word (``workbench.formats``).
+an export then cuts the claim's text at a word (``workbench.exchange.formats``).
 
 Revision ID: 0010
 Revises: 0009

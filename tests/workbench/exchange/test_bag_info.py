@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.bag_info import WIDTH, fold, format_fields, parse, plain
+from workbench.exchange.bag_info import WIDTH, fold, format_fields, parse, plain
 
 
 def test_a_long_value_folds_before_a_space_and_unfolds_exactly() -> None:

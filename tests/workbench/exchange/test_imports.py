@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.importers import import_posts
+from workbench.exchange.importers import import_posts
 from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 POSTS = DATA / "posts"
 TWARC = POSTS / "twarc-csv"
 V1 = POSTS / "python-twitter"

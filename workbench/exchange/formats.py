@@ -1,4 +1,4 @@
-"""Flat exports of an :class:`~workbench.scope.ExportSet`: CSV and schema.org ClaimReview.
+"""Flat exports of an :class:`~workbench.exchange.scope.ExportSet`: CSV and schema.org ClaimReview.
 
 CSV is one row per claim, UTF-8 with a byte-order mark (so spreadsheet programs do not read
 it as the local code page) and CRLF line ends. Every text cell that a spreadsheet would
@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.bidi import reveal
+from workbench.exchange.scope import ExportClaim, ExportSet
 from workbench.files import atomic_write
-from workbench.scope import ExportClaim, ExportSet
 from workbench.views import MediaView
 
 CSV_COLUMNS = (

@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 import jinja2
 
-from workbench.report import AUDIT_COLUMNS, HEADINGS, MANIFEST_COLUMNS, ClaimEntry, Report
+from workbench.exchange.report import AUDIT_COLUMNS, HEADINGS, MANIFEST_COLUMNS, ClaimEntry, Report
 
 TEMPLATE = "report.html.j2"
 _ENV = jinja2.Environment(

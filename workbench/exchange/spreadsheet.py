@@ -3,7 +3,7 @@
 LibreOffice opens a CSV without asking for its character set and ignores the byte-order
 mark, so Arabic comes out as mojibake; an .xlsx names its encoding (XML, UTF-8), and Excel
 and LibreOffice open it right. The sheet is the CSV's, column for column and cell for cell:
-``CSV_COLUMNS`` and ``csv_row`` from ``workbench.formats`` (one place says what a row
+``CSV_COLUMNS`` and ``csv_row`` from ``workbench.exchange.formats`` (one place says what a row
 holds), then:
 
 - **Text stays text.** Every text cell is written as a string cell (``data_type "s"``, an
@@ -40,9 +40,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from workbench.exchange.formats import CSV_COLUMNS, csv_row
+from workbench.exchange.scope import ExportSet
 from workbench.files import atomic_output
-from workbench.formats import CSV_COLUMNS, csv_row
-from workbench.scope import ExportSet
 
 #: Columns whose cells are numbers the workbench wrote itself, not text.
 NUMBER_COLUMNS = frozenset({"credibility", "latitude", "longitude"})

@@ -10,9 +10,9 @@
 - ``telegram``: a Telegram Desktop ``result.json`` (one chat, or the whole account), or
   the export folder holding it; photos and files it names are attached;
 - ``csv``: a CSV of claims, a header row naming the columns (see
-  :mod:`workbench.importers.csvfile` for the columns read);
+  :mod:`workbench.exchange.importers.csvfile` for the columns read);
 - ``folder``: a folder of pictures and videos, one claim per file (see
-  :mod:`workbench.importers.folder`).
+  :mod:`workbench.exchange.importers.folder`).
 
 Each post gives a claim with its text (a long tweet's whole text, not the cut one),
 original text and language (Twitter's pseudo-languages like ``und`` left out), source
@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING
 
 from workbench import fields
 from workbench.errors import WorkbenchError
-from workbench.importers.archive import read_archive
-from workbench.importers.folder import import_folder
-from workbench.importers.writer import PostWriter, Progress, ShouldCancel, Tally
+from workbench.exchange.importers.archive import read_archive
+from workbench.exchange.importers.folder import import_folder
+from workbench.exchange.importers.writer import PostWriter, Progress, ShouldCancel, Tally
 from workbench.views import ImportSummary
 
 if TYPE_CHECKING:

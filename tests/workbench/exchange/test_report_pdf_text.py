@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.workbench.pdf_glyphs import glyph_chars, unescape
-from workbench import report_fonts, report_pdf
-from workbench.report import build_report
-from workbench.report_fonts import MARKER, FontPlan
-from workbench.scope import ExportScope, gather
+from tests.workbench.exchange.pdf_glyphs import glyph_chars, unescape
+from workbench.exchange import report_fonts, report_pdf
+from workbench.exchange.report import build_report
+from workbench.exchange.report_fonts import MARKER, FontPlan
+from workbench.exchange.scope import ExportScope, gather
 from workbench.workspace import Workspace
 
 FAMILY = "👨\u200d👩\u200d👧"

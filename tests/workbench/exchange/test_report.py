@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.workbench.pdf_glyphs import glyph_chars, unescape
-from workbench import report, report_pdf
+from tests.workbench.exchange.pdf_glyphs import glyph_chars, unescape
 from workbench.errors import WorkbenchError
-from workbench.fields import is_right_to_left
-from workbench.report import (
+from workbench.exchange import report, report_pdf
+from workbench.exchange.report import (
     build_report,
     coordinates,
     credibility,
@@ -26,8 +25,9 @@ from workbench.report import (
     write_html,
     write_pdf,
 )
+from workbench.exchange.scope import ExportScope, ExportSet, gather
+from workbench.fields import is_right_to_left
 from workbench.sample import create_sample_case
-from workbench.scope import ExportScope, ExportSet, gather
 from workbench.workspace import Workspace
 
 PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from storage.schema import Claim, Source
 from workbench import fields
 from workbench.errors import ValidationError
-from workbench.importers.model import Post, url_identity
+from workbench.exchange.importers.model import Post, url_identity
 from workbench.views import ImportIssue, ImportSummary, IngestStatus
 
 if TYPE_CHECKING:

@@ -43,7 +43,7 @@ from fpdf.enums import TextDirection
 from fpdf.line_break import Fragment, TextLine
 from fpdf.unicode_script import UNICODE_RANGE_TO_SCRIPT, UnicodeScript, get_unicode_script
 
-FONTS = Path(__file__).resolve().parent / "fonts"
+FONTS = Path(__file__).resolve().parents[1] / "fonts"
 SANS, MONO, NASKH, HEBREW, CJK, EMOJI = "dejavu", "dejavumono", "naskh", "hebrew", "cjk", "emoji"
 #: fpdf2's font keys (family, ``B`` added for bold) and their files in ``workbench/fonts``.
 FILES = {

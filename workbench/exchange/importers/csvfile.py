@@ -43,7 +43,7 @@ from typing import Any
 
 from workbench import fields
 from workbench.errors import ValidationError
-from workbench.importers.model import Parsed, Post, Refused, is_file, url_identity, within
+from workbench.exchange.importers.model import Parsed, Post, Refused, is_file, url_identity, within
 from workbench.sources import parse_source_spec
 from workbench.views import ImportIssue
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import ValidationError
-from workbench.importers.writer import Progress, ShouldCancel, Tally
+from workbench.exchange.importers.writer import Progress, ShouldCancel, Tally
 from workbench.ingest import expand_paths
 from workbench.views import ImportIssue, IngestResult, IngestStatus
 

@@ -1,10 +1,21 @@
-"""The one door for getting claims out and in, for the command line and the window alike.
+"""Exchange: claims out (reports, CSV and XLSX, JSON, ClaimReview, GeoJSON and KML, bags)
+and in (bags, JSON exports, post archives, claims CSVs, media folders).
 
-``export`` gathers the claims in a scope (``workbench.scope``) and hands them to the writer
-of the format asked for; ``import_path`` looks at what it is given and hands it to the
-reader that knows it: a bag (folder or zip) or a JSON export merges (``workbench.bundle``),
-anything else is a post archive, a CSV of claims or a media folder (``workbench.importers``).
-Writers load on first use, so a command that exports nothing does not pay for them.
+This package owns every format the workbench reads or writes for others: ``scope`` (which
+claims, with everything about them), ``report`` and its writers ``report_html`` and
+``report_pdf`` (``report_fonts``), ``formats`` (CSV, ClaimReview), ``spreadsheet``,
+``interchange`` (the JSON document, ``schemas/``), ``geo``, the bag (``bag_format``,
+``bag_writer``, ``bag_reader``, ``bag_merge``, ``bag_info``) and ``importers/``. It may use
+the domain below it (claims, sources, audit, relations, findings, checklist, events,
+ingest, the views) and ``storage`` in the merge; nothing below it imports it (import-linter:
+"Exchange is the domain's top"). A new export format or importer goes here.
+
+This module is the one door, for the command line and the window alike. ``export``
+gathers the claims in a scope and hands them to the writer of the format asked for;
+``import_path`` looks at what it is given and hands it to the reader that knows it: a bag
+(folder or zip) or a JSON export merges (``bag_reader``); anything else is a post archive,
+a CSV of claims or a media folder (``importers``). Writers load on first use, so a command
+that exports nothing does not pay for them.
 """
 
 from __future__ import annotations
@@ -16,8 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import Cancelled, ValidationError
-from workbench.formats import LeftOut, Publication
-from workbench.scope import ExportScope, ExportSet, gather
+from workbench.exchange.formats import LeftOut, Publication
+from workbench.exchange.scope import ExportScope, ExportSet, gather
 from workbench.views import ImportSummary
 
 if TYPE_CHECKING:
@@ -90,29 +101,29 @@ def _write(
 ) -> tuple[tuple[LeftOut, ...], tuple[str, ...]]:
     """Write ``found`` as ``fmt``: the claims the format left out, and the warnings."""
     if fmt == "claimreview":
-        from workbench.formats import NO_URL, write_claimreview
+        from workbench.exchange.formats import NO_URL, write_claimreview
 
         _, left_out = write_claimreview(found, out, publication)
         return tuple(left_out), () if publication.base_url else (NO_URL,)
     if fmt in ("geojson", "kml"):
-        from workbench.geo import write_geojson, write_kml
+        from workbench.exchange.geo import write_geojson, write_kml
 
         left = (write_geojson if fmt == "geojson" else write_kml)(found, out)
         return tuple(left), ()
     if fmt == "csv":
-        from workbench.formats import write_csv
+        from workbench.exchange.formats import write_csv
 
         write_csv(found, out)
     elif fmt == "xlsx":
-        from workbench.spreadsheet import write_xlsx
+        from workbench.exchange.spreadsheet import write_xlsx
 
         write_xlsx(found, out)
     elif fmt == "json":
-        from workbench.interchange import export_json
+        from workbench.exchange.interchange import export_json
 
         export_json(found, out, ws=ws)
     elif fmt == "bag":
-        from workbench.bundle import export_bag
+        from workbench.exchange.bag_writer import export_bag
 
         export_bag(
             ws,
@@ -123,7 +134,7 @@ def _write(
             should_cancel=should_cancel,
         )
     else:
-        from workbench import report
+        from workbench.exchange import report
 
         writer = report.write_pdf if fmt == "pdf" else report.write_html
         if writer(found, ws, out, progress=progress, should_cancel=should_cancel).cancelled:
@@ -173,9 +184,9 @@ def import_path(
     if not path.exists():
         return ImportSummary(str(path), "unknown", refused=f"{path} does not exist")
     if is_bundle(path):
-        from workbench.bundle import import_bundle
+        from workbench.exchange.bag_reader import import_bundle
 
         return import_bundle(ws, path, progress=progress, should_cancel=should_cancel)
-    from workbench.importers import import_posts
+    from workbench.exchange.importers import import_posts
 
     return import_posts(ws, path, case=case, progress=progress, should_cancel=should_cancel)

@@ -19,11 +19,12 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.schema import AuditEntry, Case, Claim, ClaimMedia, Media, Source
-from workbench.bundle import Limits, export_bag, import_bundle
 from workbench.errors import Cancelled
-from workbench.interchange import export_json
+from workbench.exchange.bag_reader import Limits, import_bundle
+from workbench.exchange.bag_writer import export_bag
+from workbench.exchange.interchange import export_json
+from workbench.exchange.scope import ExportScope, gather
 from workbench.sample import create_sample_case
-from workbench.scope import ExportScope, gather
 from workbench.views import ClaimView
 from workbench.workspace import Location, Workspace
 
@@ -547,7 +548,7 @@ def long_named_bag(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace,
 def test_long_bag_info_values_are_folded_and_read_back_whole(
     long_named_bag: tuple[Workspace, Path], target: Workspace
 ) -> None:
-    from workbench import bag_info
+    from workbench.exchange import bag_info
 
     _, bag = long_named_bag
     assert len(LONG_CASE) == 200 and " " in LONG_CASE
@@ -576,7 +577,7 @@ def test_long_bag_info_values_are_folded_and_read_back_whole(
 def test_a_bag_info_that_disagrees_with_the_document_is_refused(
     long_named_bag: tuple[Workspace, Path], tmp_path: Path, target: Workspace
 ) -> None:
-    from workbench import bag_info
+    from workbench.exchange import bag_info
 
     _, original = long_named_bag
     bag = tmp_path / "bag"

@@ -1,4 +1,4 @@
-"""The report as a PDF: the model of ``workbench.report`` laid out on A4 with fpdf2.
+"""The report as a PDF: the model of ``workbench.exchange.report`` laid out on A4 with fpdf2.
 
 Why fpdf2 and not Qt's PDF writer: the core never imports Qt (``workbench export`` runs
 where there is no display and no Qt at all), and fpdf2 is pure Python, maintained, embeds
@@ -11,7 +11,7 @@ with characters of complex or right-to-left scripts (``needs_shaping``). Picture
 cached JPEG thumbnails, embedded as they are (no re-encoding); one file used twice is
 embedded once.
 
-Every character is drawn (``workbench.report_fonts``: the shipped fonts, which one sets
+Every character is drawn (``workbench.exchange.report_fonts``: the shipped fonts, which one sets
 each cluster, the bidi fixes). Every value goes through ``_Document.drawn`` once: each of
 its paragraphs closes the bidi controls it opened, and a character no font has becomes
 ``MARKER``, counted. Each value is its own cell (its own bidi paragraph), so it cannot
@@ -39,7 +39,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from PIL import Image
 
 from workbench.bidi import isolate
-from workbench.report import (
+from workbench.exchange.report import (
     AUDIT_COLUMNS,
     HEADINGS,
     MANIFEST_COLUMNS,
@@ -50,7 +50,7 @@ from workbench.report import (
     Report,
     Verdict,
 )
-from workbench.report_fonts import MARKER, MONO, NASKH, SANS, FontedPDF, fenced
+from workbench.exchange.report_fonts import MARKER, MONO, NASKH, SANS, FontedPDF, fenced
 
 MARGIN = 16.0  # mm
 LINE_H = 4.6  # mm, body text at 9 pt

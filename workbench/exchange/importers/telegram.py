@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workbench.importers.model import Post, from_unix, is_file, url_identity, within
+from workbench.exchange.importers.model import Post, from_unix, is_file, url_identity, within
 from workbench.views import ImportIssue
 
 #: Chat types whose messages have a ``https://t.me/c/<chat id>/<message id>`` link (it

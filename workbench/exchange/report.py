@@ -1,9 +1,9 @@
 """The report of verified claims: one design, written as a PDF and as a self-contained page.
 
-An :class:`~workbench.scope.ExportSet` (what the analyst chose, read from the database) is
+An :class:`~workbench.exchange.scope.ExportSet` (what the analyst chose, read from the database) is
 turned here into a report model: sections, labels, the order of the lines, how times,
 grades, sizes and coordinates read, which lines a claim has and which picture stands for
-each media. The two renderers (``workbench.report_html``, ``workbench.report_pdf``) only lay
+each media. The two renderers (``report_html``, ``report_pdf``, beside it) only lay
 that model out; neither decides what a report says, so the PDF and the HTML page cannot
 drift apart.
 
@@ -31,12 +31,12 @@ from workbench.analysis import THUMB_SIDE
 from workbench.bidi import isolate, reveal
 from workbench.checklist import STATE_WORDS, Check
 from workbench.errors import WorkbenchError
+from workbench.exchange.scope import ExportClaim, ExportSet, SeenBefore
 from workbench.files import atomic_output
 from workbench.findings import LABELS
 from workbench.first_seen import first_seen
 from workbench.pictures import display_picture
 from workbench.relations import Related
-from workbench.scope import ExportClaim, ExportSet, SeenBefore
 from workbench.views import AuditView, ClaimView, Finding, MediaView, NearDuplicate
 
 if TYPE_CHECKING:
@@ -617,7 +617,7 @@ def write_html(
     """The report as one self-contained HTML page (styles inline, pictures as ``data:``
     URIs, no external reference). ``progress(done, total)`` after each claim; when
     ``should_cancel()`` turns true the export stops and no file is left."""
-    from workbench import report_html
+    from workbench.exchange import report_html
 
     return _write(export_set, ws, out_path, report_html.render, progress, should_cancel)
 
@@ -631,7 +631,7 @@ def write_pdf(
     should_cancel: ShouldCancel | None = None,
 ) -> ReportResult:
     """The report as a PDF (fpdf2; no display needed), same design as ``write_html``."""
-    from workbench import report_pdf
+    from workbench.exchange import report_pdf
 
     return _write(export_set, ws, out_path, report_pdf.render, progress, should_cancel)
 

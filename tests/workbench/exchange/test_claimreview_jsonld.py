@@ -25,8 +25,8 @@ import rdflib.namespace
 from pyld import jsonld
 
 from workbench.exchange import export
-from workbench.formats import SUMMARY_LIMIT, Publication
-from workbench.scope import ExportScope
+from workbench.exchange.formats import SUMMARY_LIMIT, Publication
+from workbench.exchange.scope import ExportScope
 from workbench.workspace import Workspace
 
 SCHEMA = "https://schema.org/"
@@ -117,7 +117,7 @@ def test_google_required_properties(reviews: dict[str, Any]) -> None:
 def test_a_finding_is_a_media_review_of_schema_org_terms(
     workspace: Workspace, tmp_path: Path
 ) -> None:
-    data = Path(__file__).resolve().parents[1] / "data" / "neardup"
+    data = Path(__file__).resolve().parents[2] / "data" / "neardup"
     claim = workspace.claims.create("Photo shows yesterday's convoy", posted_at="2015-06-03")
     [added] = workspace.media.ingest([data / "hopper.jpg"], claim_id=claim.id)
     assert added.media is not None

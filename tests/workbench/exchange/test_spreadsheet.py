@@ -12,11 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbench import spreadsheet
-from workbench.exchange import SUFFIXES, export
-from workbench.formats import CSV_COLUMNS, csv_row
-from workbench.scope import ExportScope, ExportSet, gather
-from workbench.spreadsheet import CELL_LIMIT, cell_text, write_xlsx
+from workbench.exchange import SUFFIXES, export, spreadsheet
+from workbench.exchange.formats import CSV_COLUMNS, csv_row
+from workbench.exchange.scope import ExportScope, ExportSet, gather
+from workbench.exchange.spreadsheet import CELL_LIMIT, cell_text, write_xlsx
 from workbench.workspace import Workspace
 
 ARABIC = "شوهدت قافلة على الطريق الساحلي"

@@ -13,7 +13,7 @@ import geojson
 from fastkml import KML
 
 from workbench.exchange import export
-from workbench.scope import ExportScope
+from workbench.exchange.scope import ExportScope
 from workbench.workspace import Workspace
 
 TEXT = "حاجز في صوران \u202egnp.exe 🛑 " + "long " * 2000 + "\x07bell"

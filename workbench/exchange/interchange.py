@@ -1,6 +1,6 @@
 """The JSON export document ("everything"), written from an :class:`ExportSet` and read back.
 
-One document, version 1, described by ``workbench/schemas/export-v1.schema.json``::
+One document, version 1, described by ``workbench/exchange/schemas/export-v1.schema.json``::
 
     {"schema": "claim-workbench/export", "version": 1,
      "exported_at": "2024-05-01T09:30:00+00:00", "exported_by": "rana",
@@ -51,9 +51,9 @@ from storage.schema import AuditEntry
 from workbench import checklist, fields, findings, relations
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.events import EventView
+from workbench.exchange.scope import ExportSet
 from workbench.files import atomic_write
 from workbench.relations import Relation
-from workbench.scope import ExportSet
 from workbench.views import AuditView, CaseView, Finding, SourceView, to_jsonable
 
 if TYPE_CHECKING:

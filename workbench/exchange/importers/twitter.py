@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from workbench.importers.model import Post, language
+from workbench.exchange.importers.model import Post, language
 from workbench.views import ImportIssue
 
 _RETWEET_PREFIX = re.compile(r"^(RT @\w+: )")
