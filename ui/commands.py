@@ -305,6 +305,7 @@ class ClaimHistory(QObject):
         """A new event (holding ``claim``, when given), undoably."""
         made = self.events.create(name, claim_ids=[claim.id] if claim else [], **values)
         self._push_applied(EventCommand(self, claim.id if claim else "", made, made=True))
+        self.claim_changed.emit(claim.id if claim else "")
         return made
 
     def remove_event(self, event_id: str, claim: ClaimView | None) -> None:
@@ -312,11 +313,12 @@ class ClaimHistory(QObject):
         event = self.events.get(event_id)
         self.events.delete(event_id)
         self._push_applied(EventCommand(self, claim.id if claim else "", event, made=False))
+        self.claim_changed.emit(claim.id if claim else "")
 
     def _push_applied(self, command: ClaimCommand) -> None:
+        """Push a change already applied: the stack takes it, its redo() is skipped once."""
         command._pushing = True
         self.stack.push(command)
-        self.claim_changed.emit(command.claim_id)
 
     def join_event(self, claim: ClaimView, event_id: str, join: bool = True) -> ClaimView:
         """Put ``claim`` in the event (``join``) or take it out, undoably."""
@@ -352,8 +354,7 @@ class ClaimHistory(QObject):
         view = command.apply(True, expected_version)  # raises: not pushed
         if view is None:
             raise TypeError(f"{type(command).__name__} applied forward gave no claim")
-        command._pushing = True
-        self.stack.push(command)  # takes ownership; its redo() is skipped this once
+        self._push_applied(command)
         self._changed(command, view)
         return view
 

@@ -544,8 +544,7 @@ class MainWindow(QMainWindow):
             self.claims_model.refresh()
         except WorkbenchError as exc:
             show_error(self, "Cannot list the claims", exc)
-        self.plots.panel.set_query(self.claims_model.query)
-        self.plots.panel.invalidate()
+        self.plots.panel.set_query(self.claims_model.query, reread=True)
         self.select_claim(selected)
 
     def choose_case(self, case_id: str | None) -> None:

@@ -98,8 +98,6 @@ class MapView(PlotView):
         super().__init__(describe, parent)
         self.setAccessibleName("Map")
         self.setMinimumSize(240, 160)
-        if MapView._WORLD is None:
-            MapView._WORLD = _world_path()
         self._data = PlotData.empty()
         self._selected: str | None = None
         self._centre = (0.5, 0.42)  # world units; a little north of the equator
@@ -230,7 +228,8 @@ class MapView(PlotView):
         pen.setCosmetic(True)  # a pixel wide at every zoom
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush if tiled else LAND)
-        assert MapView._WORLD is not None
+        if MapView._WORLD is None:  # at the first paint, not when the window opens
+            MapView._WORLD = _world_path()
         painter.drawPath(MapView._WORLD)
         painter.restore()
         if self._zoom >= PLACE_LABEL_ZOOM:
@@ -387,6 +386,9 @@ class MapPanel(QWidget):
 
     def set_tiles(self, path: str) -> None:
         """Draw the MBTiles file at ``path`` under the outlines ("" for none)."""
+        shown = self.view.tiles
+        if shown is not None and path and shown.path == Path(path):
+            return  # the same file: its tiles stay cached
         self.say("")
         tiles = None
         if path:

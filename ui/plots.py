@@ -48,41 +48,51 @@ class PlotsPanel(QTabWidget):
         self.setAccessibleName("Timeline and map")
         self._load = load
         self._runner = runner
-        if describe is not None:
-            describe = self._remembering(describe)
+        self._read_claim = describe
+        self._described: dict[str, Described | None] = {}
+        self._describing: set[str] = set()
         self._query: ClaimQuery | None = None
         self._area: tuple[float, float, float, float] | None = None
         self._stale = False
         self._generation = 0
         self.data = PlotData.empty()
-        self.timeline = TimelineView(describe)
-        self.map = MapPanel(describe)
+        known = self._known if describe is not None else None
+        self.timeline = TimelineView(known)
+        self.map = MapPanel(known)
         self.addTab(self.timeline, "&Timeline")
         self.addTab(self.map, "Ma&p")
         for view in (self.timeline, self.map.view):
             view.claim_chosen.connect(self.claim_chosen)
         self.map.area_changed.connect(self.area_changed)
 
-    def _remembering(self, describe: ClaimDescriber) -> ClaimDescriber:
-        """A hover reads its claim once until the claims are read again."""
-        self._described: dict[str, Described | None] = {}
+    def _known(self, claim_id: str) -> Described | None:
+        """A hovered claim as read already; else None, and it is read off the UI thread
+        (once until the claims are read again), the views told when it is in."""
+        if claim_id in self._described or claim_id in self._describing:
+            return self._described.get(claim_id)
+        assert self._read_claim is not None
+        read, self._describing = self._read_claim, self._describing | {claim_id}
+        self._runner.run_task(
+            lambda: read(claim_id),
+            lambda result=None, error=None: self._described_in(claim_id, result),
+        )
+        return None
 
-        def remembered(claim_id: str) -> Described | None:
-            if claim_id not in self._described:
-                self._described[claim_id] = describe(claim_id)
-            return self._described[claim_id]
+    def _described_in(self, claim_id: str, described: Described | None) -> None:
+        self._describing.discard(claim_id)
+        self._described[claim_id] = described
+        for view in (self.timeline, self.map.view):
+            view.described(claim_id)
 
-        return remembered
-
-    def set_query(self, query: ClaimQuery) -> None:
-        """The table shows ``query`` now: read its claims (at once if the panel shows).
-        Claims changed meanwhile are read again by ``reload``."""
+    def set_query(self, query: ClaimQuery, reread: bool = False) -> None:
+        """The table shows ``query`` now: read its claims (at once if the panel shows);
+        ``reread``: the claims changed, read them even when only the area moved."""
         # The map is read without its own area, so that panning shows what lies beyond;
         # the timeline shows the claims inside it, as the table does.
         self._area = query.area
         self.map.set_filtering(query.area is not None)
         unplaced = dataclasses.replace(query, area=None)
-        if unplaced == self._query and not self._stale:
+        if unplaced == self._query and not self._stale and not reread:
             self.timeline.set_data(self.data.within(self._area))  # only the area moved
             return
         self._query = unplaced
@@ -117,8 +127,7 @@ class PlotsPanel(QTabWidget):
         self.show_data(PlotData.of(result))
 
     def show_data(self, data: PlotData) -> None:
-        if hasattr(self, "_described"):
-            self._described.clear()
+        self._described.clear()
         self.data = data
         self.timeline.set_data(data.within(self._area))
         self.map.set_data(data)

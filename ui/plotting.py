@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
@@ -132,6 +132,7 @@ class PlotView(QWidget):
         self._describe = describe
         self._drag: tuple[QPointF, QPointF] | None = None  # (where it began, last seen)
         self._dragged = False
+        self._hover: tuple[str, QPoint] | None = None  # the claim under the pointer, where
 
     def claim_at(self, x: float, y: float) -> str | None:
         raise NotImplementedError
@@ -166,11 +167,22 @@ class PlotView(QWidget):
             self._drag = (start, pos)
             return
         found = self.claim_at(pos.x(), pos.y())
-        if found is None or self._describe is None:
+        self._hover = None if found is None else (found, event.globalPosition().toPoint())
+        self._show_hover()
+
+    def described(self, claim_id: str) -> None:
+        """``claim_id`` has been read for a hover: show it if the pointer is still on it."""
+        if self._hover is not None and self._hover[0] == claim_id:
+            self._show_hover()
+
+    def _show_hover(self) -> None:
+        text = ""
+        if self._hover is not None and self._describe is not None:
+            text = tooltip_html(self._describe(self._hover[0]))  # "" until it is read
+        if text and self._hover is not None:
+            QToolTip.showText(self._hover[1], text, self)
+        else:
             QToolTip.hideText()
-            return
-        text = tooltip_html(self._describe(found))
-        QToolTip.showText(event.globalPosition().toPoint(), text, self)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag is not None and not self._dragged:
@@ -219,10 +231,7 @@ class PlotData:
     def of(cls, plotted: Plotted) -> PlotData:
         lat = np.asarray(plotted.latitude, dtype=float)
         lon = np.asarray(plotted.longitude, dtype=float)
-        x = np.full(lat.shape, np.nan)
-        y = np.full(lat.shape, np.nan)
-        for i in np.flatnonzero(np.isfinite(lat)):
-            x[i], y[i] = project(lon[i], lat[i])
+        x, y = project(lon, lat)
         return cls(
             ids=list(plotted.ids),
             status=np.asarray(plotted.status, dtype=object),
@@ -261,16 +270,10 @@ class PlotData:
         with np.errstate(invalid="ignore"):
             across = (lon >= west) | (lon <= east) if west > east else (lon >= west) & (lon <= east)
             keep = np.flatnonzero((lat >= south) & (lat <= north) & across)
-        return PlotData(
-            ids=[self.ids[i] for i in keep],
-            status=self.status[keep],
-            posted=self.posted[keep],
-            observed=self.observed[keep],
-            latitude=lat[keep],
-            longitude=lon[keep],
-            precision=self.precision[keep],
-            x=self.x[keep],
-            y=self.y[keep],
-            jitter=self.jitter[keep],
-            _index={self.ids[i]: n for n, i in enumerate(keep)},
-        )
+        columns = {
+            f.name: getattr(self, f.name)[keep]
+            for f in dataclasses.fields(self)
+            if f.name not in ("ids", "_index")
+        }
+        ids = [self.ids[i] for i in keep]
+        return PlotData(ids=ids, **columns, _index={c: n for n, c in enumerate(ids)})

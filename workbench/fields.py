@@ -140,11 +140,8 @@ def precision(value: Any) -> str:
     """A location precision, any case ("Exact" as Atlos writes it); "" when not said."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
-    if not isinstance(value, str) or value.strip().lower() not in PRECISIONS:
-        raise ValidationError(
-            "location_precision", f"{value!r} is not one of {', '.join(PRECISIONS)}"
-        )
-    return value.strip().lower()
+    said = value.strip().lower() if isinstance(value, str) else value
+    return choice("location_precision", said, PRECISIONS)
 
 
 def role(value: Any) -> str:

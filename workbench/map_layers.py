@@ -23,6 +23,9 @@ import json
 import math
 import sqlite3
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from workbench.errors import WorkbenchError
 
@@ -59,11 +62,12 @@ class World:
     licence: str
 
 
-def project(longitude: float, latitude: float) -> tuple[float, float]:
-    """Web Mercator world units (0..1, y down) of a position in degrees."""
-    lat = max(-MAX_LATITUDE, min(MAX_LATITUDE, latitude))
-    x = (longitude + 180.0) / 360.0
-    y = (1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0
+def project(longitude: Any, latitude: Any) -> tuple[Any, Any]:
+    """Web Mercator world units (0..1, y down) of positions in degrees: two numbers, or two
+    numpy columns (NaN stays NaN)."""
+    lat = np.clip(latitude, -MAX_LATITUDE, MAX_LATITUDE)
+    x = (np.asarray(longitude, dtype=float) + 180.0) / 360.0
+    y = (1.0 - np.arcsinh(np.tan(np.radians(lat))) / np.pi) / 2.0
     return x, y
 
 
@@ -94,12 +98,14 @@ def world() -> World:
     for row in document["countries"]:
         rings = []
         for flat in row["rings"]:
-            projected: list[float] = []
-            for i in range(0, len(flat), 2):
-                projected.extend(project(flat[i], flat[i + 1]))
-            rings.append(tuple(projected))
+            pairs = np.asarray(flat, dtype=float).reshape(-1, 2)
+            x, y = project(pairs[:, 0], pairs[:, 1])
+            rings.append(tuple(np.column_stack([x, y]).ravel().tolist()))
         countries.append(Country(row["name"], row["iso_a3"], tuple(rings)))
-    places = tuple(Place(p["name"], *project(p["lon"], p["lat"])) for p in document["places"])
+    places = tuple(
+        Place(p["name"], *(float(v) for v in project(p["lon"], p["lat"])))
+        for p in document["places"]
+    )
     return World(tuple(countries), places, document["source"], document["licence"])
 
 

@@ -239,3 +239,19 @@ def test_the_editor_keeps_a_locations_precision(
     editor.save()
     assert workspace.claims.get(checkpoint.id).location_precision == "vicinity"
     qtbot.waitUntil(lambda: "37.17320, vicinity" in window.detail.fields.toPlainText())
+
+
+def test_a_hovered_claim_is_read_off_the_ui_thread_once(
+    qtbot: QtBot, window: MainWindow, workspace: Workspace, sarwan_claims: list[ClaimView]
+) -> None:
+    ids = _place(workspace, sarwan_claims)
+    window.refresh_claims()
+    window.plots.show_tab(0)
+    _loaded(qtbot, window, 4)
+    describe = window.plots.panel.timeline._describe
+    assert describe is not None
+    assert describe(ids["far"]) is None  # asked for: being read
+    qtbot.waitUntil(lambda: describe(ids["far"]) is not None)
+    described = describe(ids["far"])
+    assert described is not None and described.title == "Claim about Tunis"
+    assert described.status == "unconfirmed" and described.when.startswith("posted 2015-06-03")
