@@ -26,6 +26,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
+    QFontMetricsF,
     QPainter,
     QPainterPath,
     QPaintEvent,
@@ -282,11 +283,18 @@ class MapView(PlotView):
         font = painter.font()
         font.setPointSizeF(max(font.pointSizeF() * 0.85, 6))
         painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        taken: list[QRectF] = []  # a name that would overlap one drawn already is left out
         for place in world().places:
             x, y = place.x * t.m11() + t.dx(), place.y * t.m22() + t.dy()
-            if 0 <= x <= self.width() and 0 <= y <= self.height():
-                painter.drawEllipse(QPointF(x, y), 1.5, 1.5)
-                painter.drawText(QPointF(x + 4, y - 3), place.name)
+            if not (0 <= x <= self.width() and 0 <= y <= self.height()):
+                continue
+            label = metrics.boundingRect(place.name).translated(x + 4, y - 3)
+            if any(label.intersects(other) for other in taken):
+                continue
+            taken.append(label)
+            painter.drawEllipse(QPointF(x, y), 1.5, 1.5)
+            painter.drawText(QPointF(x + 4, y - 3), place.name)
 
     def _paint_points(self, painter: QPainter) -> None:
         sx, sy = self._screen()
