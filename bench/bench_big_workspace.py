@@ -55,10 +55,10 @@ from sqlalchemy import delete, func, insert, select  # noqa: E402
 
 from storage.db import Database, sqlite_url  # noqa: E402
 from storage.schema import MediaHash  # noqa: E402
-from workbench.analysis import analyse_file  # noqa: E402
+from workbench.claims.search import ClaimQuery, ClaimSearch  # noqa: E402
+from workbench.library.analysis import analyse_file  # noqa: E402
+from workbench.library.views import IngestStatus  # noqa: E402
 from workbench.matching.index import VIEW_KINDS  # noqa: E402
-from workbench.search import ClaimQuery, ClaimSearch  # noqa: E402
-from workbench.views import IngestStatus  # noqa: E402
 from workbench.workspace import SQLITE_FILE, Workspace  # noqa: E402
 
 CLAIMS, MEDIA, HASHES = 100_000, 50_000, 1_000_000

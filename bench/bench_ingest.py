@@ -40,7 +40,7 @@ import PIL  # noqa: E402
 from machine import describe, load_average  # noqa: E402
 from PIL import Image, ImageOps, features  # noqa: E402
 
-from workbench.views import IngestStatus  # noqa: E402
+from workbench.library.views import IngestStatus  # noqa: E402
 from workbench.workspace import Workspace  # noqa: E402
 
 N_FILES = 200

@@ -6,7 +6,7 @@
 The video is ``bench_video.py``'s (made once with PyAV, about a hundred scenes of 2 to
 12 s, cached in bench/out/video). Measured on the same file, warm in the page cache:
 
-* ours: ``workbench.keyframes.write_keyframes`` into a fresh folder (the first frame, each
+* ours: ``workbench.library.keyframes.write_keyframes`` into a fresh folder (the first frame, each
   cut, one every 10 s within a shot; JPEGs at 1280 px and the index), median of 3 runs;
 * naive, in the same run: decode every frame and write one JPEG a second, full size (what
   ``ffmpeg -vf fps=1`` gives an analyst), on the first minute and scaled to ten.
@@ -31,7 +31,7 @@ import av  # noqa: E402
 import bench_video  # noqa: E402
 from machine import describe, load_average  # noqa: E402
 
-from workbench.keyframes import write_keyframes  # noqa: E402
+from workbench.library.keyframes import write_keyframes  # noqa: E402
 
 TARGET_S = 20.0
 NAIVE_SECONDS = 60

@@ -35,8 +35,8 @@ import numpy as np  # noqa: E402
 from machine import describe, load_average  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from workbench.analysis import analyse_file  # noqa: E402
-from workbench.known_fakes import COLUMNS, FORMAT  # noqa: E402
+from workbench.library.analysis import analyse_file  # noqa: E402
+from workbench.library.known_fakes import COLUMNS, FORMAT  # noqa: E402
 from workbench.workspace import Location, Workspace  # noqa: E402
 
 PHOTOS = ("coffee.png", "astronaut.png", "chelsea.png", "rocket.jpg", "coins.png")

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from ui.map_view import MapView  # noqa: E402
 from ui.plotting import PlotData, status_colour  # noqa: E402
 from ui.timeline_view import LANES, TimelineView  # noqa: E402
-from workbench.search import ClaimQuery, ClaimSearch  # noqa: E402
+from workbench.claims.search import ClaimQuery, ClaimSearch  # noqa: E402
 from workbench.workspace import Location, Workspace  # noqa: E402
 
 FRAMES = 60

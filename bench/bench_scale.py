@@ -45,7 +45,8 @@ import numpy as np  # noqa: E402
 from machine import describe, load_average, rss_mb  # noqa: E402
 from PIL import Image, ImageOps  # noqa: E402
 
-from workbench.analysis import Analysis, analyse_file  # noqa: E402
+from workbench.library.analysis import Analysis, analyse_file  # noqa: E402
+from workbench.library.seen_before import lookups as seen_lookups  # noqa: E402
 from workbench.matching.index import (  # noqa: E402
     DEFAULT_MAX_DISTANCE,
     ID_DTYPE,
@@ -55,7 +56,6 @@ from workbench.matching.index import (  # noqa: E402
     Lookup,
     view_codes,
 )
-from workbench.seen_before import lookups as seen_lookups  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 REAL = [
@@ -348,8 +348,8 @@ def open_figures(folder: Path, pictures: int) -> None:
     """The workspace opened as the app opens it: first without a snapshot (every row read,
     the index built, the snapshot written), then with it; and a colleague's new pictures
     reaching this instance's index through the change feed."""
-    from workbench import index_store
-    from workbench.changes import ChangeFeed
+    from workbench.library import index_store
+    from workbench.team.changes import ChangeFeed
     from workbench.workspace import Workspace
 
     build_workspace(folder, pictures)

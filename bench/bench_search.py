@@ -40,7 +40,7 @@ from sqlalchemy.orm import selectinload  # noqa: E402
 
 from storage.schema import Claim  # noqa: E402
 from ui.claim_detail import load_claim_detail  # noqa: E402
-from workbench.search import ClaimQuery, ClaimSearch  # noqa: E402
+from workbench.claims.search import ClaimQuery, ClaimSearch  # noqa: E402
 from workbench.workspace import Workspace  # noqa: E402
 
 KEYSTROKES = ("S", "Sa", "Sar", "Sarw", "Sarwa", "Sarwan")

@@ -100,7 +100,7 @@ def generate() -> Path:
 def ours(path: Path, trace: bool = False) -> tuple[float, float, int, int]:
     """(wall seconds, CPU seconds of the whole process, frames kept, tracemalloc peak bytes
     or 0) of one ``analyse_file``. Tracing slows Python down, so it is a separate run."""
-    from workbench.analysis import analyse_file
+    from workbench.library.analysis import analyse_file
 
     if trace:
         tracemalloc.start()
@@ -139,8 +139,7 @@ def naive(path: Path) -> tuple[float, int]:
 def frame_features(path: Path) -> None:
     """The background pass's work for a video (``FeatureService.keep_video`` without the
     database): its featured frames decoded at 512 px, their SIFT features, words, bytes."""
-    from workbench import video_frames
-    from workbench.matching import local, retrieval
+    from workbench.matching import local, retrieval, video_frames
 
     started, cpu0 = time.perf_counter(), time.process_time()
     count, data, words = 0, 0, 0

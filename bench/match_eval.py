@@ -56,9 +56,9 @@ import night  # noqa: E402
 import transforms as tf  # noqa: E402
 from machine import describe  # noqa: E402
 
-from workbench import analysis  # noqa: E402
-from workbench.errors import AnalysisError  # noqa: E402
+from workbench.base.errors import AnalysisError  # noqa: E402
 from workbench.matching.index import DEFAULT_MAX_DISTANCE  # noqa: E402
+from workbench.media import decode  # noqa: E402
 
 logging.getLogger("exifread").setLevel(logging.CRITICAL)
 
@@ -99,7 +99,7 @@ class Matcher(Protocol):
 
 
 def plain_hashes(picture: Image.Image) -> tuple[int, int]:
-    """(pHash, dHash) of the whole picture, as analysis._hashes computes them (imagehash
+    """(pHash, dHash) of the whole picture, as the analysis computes them (imagehash
     on the grey picture; written out here so the baseline stays today's rule)."""
     import imagehash
 
@@ -210,7 +210,7 @@ def load_real(log: list[str]) -> tuple[list[Original], list[Path]]:
         decoded = []
         for path in paths:
             try:
-                full = analysis.upright_picture(path, draft=False)
+                full = decode.upright_picture(path, draft=False)
             except AnalysisError as exc:
                 log.append(f"skip {path.name}: {exc}")
                 continue
@@ -229,9 +229,9 @@ def load_real(log: list[str]) -> tuple[list[Original], list[Path]]:
                 group=group,
                 family=group,
                 origin="real",
-                stored=analysis.upright_picture(path),
+                stored=decode.upright_picture(path),
                 source=fitted(full, SOURCE_SIDE),
-                siblings=[(p.name, analysis.upright_picture(p)) for p, _ in rest],
+                siblings=[(p.name, decode.upright_picture(p)) for p, _ in rest],
             )
         )
         originals[-1].source.info["full"] = full if min(full.size) >= TILE_MIN_SOURCE else None
@@ -327,7 +327,7 @@ def look_alikes(originals: list[Original], text_files: list[Path]) -> list[Item]
             items.append(Item(iid, iid, iid, "blank / flat", picture, half))
     for path in text_files:
         iid = f"test:{path.name}"
-        items.append(Item(iid, iid, iid, "text-only", analysis.upright_picture(path), TEST))
+        items.append(Item(iid, iid, iid, "text-only", decode.upright_picture(path), TEST))
     return items
 
 

@@ -23,10 +23,10 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbench import analysis  # noqa: E402
-from workbench.errors import AnalysisError  # noqa: E402
+from workbench.base.errors import AnalysisError  # noqa: E402
 from workbench.matching import hashing  # noqa: E402
 from workbench.matching.index import DEFAULT_MAX_DISTANCE  # noqa: E402
+from workbench.media import decode  # noqa: E402
 
 logging.getLogger("exifread").setLevel(logging.CRITICAL)  # "PNG file does not have exif data."
 
@@ -51,10 +51,10 @@ def reencode(fmt: str, quality: int) -> Transform:
         im.save(buf, fmt, quality=quality)
         buf.seek(0)
         out = Image.open(buf)
-        if out.format == "JPEG":  # as analysis._decode_image does for a JPEG file
-            out.draft("RGB", (analysis.DRAFT_SIDE, analysis.DRAFT_SIDE))
+        if out.format == "JPEG":  # as decode.decode_image does for a JPEG file
+            out.draft("RGB", (decode.DRAFT_SIDE, decode.DRAFT_SIDE))
         out.load()
-        return analysis._to_rgb(out)
+        return decode.to_rgb(out)
 
     return run
 
@@ -144,8 +144,8 @@ def load_originals() -> list[tuple[str, str, Image.Image, Hashes]]:
     kept: list[tuple[str, str, Image.Image, Hashes]] = []
     for path in sorted(p for d in DIRS for p in d.iterdir() if p.name != "SOURCES.md"):
         try:
-            shipped = hashes(analysis.upright_picture(path))
-            full = analysis.upright_picture(path, draft=False)
+            shipped = hashes(decode.upright_picture(path))
+            full = decode.upright_picture(path, draft=False)
         except AnalysisError as exc:
             print(f"  skip {path.name}: {exc}")
             continue

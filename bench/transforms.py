@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from workbench import analysis  # noqa: E402
+from workbench.media import decode  # noqa: E402
 
 Rng = np.random.Generator
 Transform = Callable[[Image.Image, Rng], Image.Image]
@@ -64,7 +64,7 @@ def colour(rng: Rng, low: int = 0, high: int = 256) -> RGB:
 
 def decoded(data: bytes) -> Image.Image:
     """An encoded file's bytes, decoded as analysis decodes a file (upright, RGB, draft)."""
-    return analysis._decode_image(data)[0]
+    return decode.decode_image(data)[0]
 
 
 def encoded(picture: Image.Image, fmt: str, **params: object) -> Image.Image:

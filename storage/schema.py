@@ -184,7 +184,7 @@ class ClaimTag(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-#: The MediaReview categories a finding may be (``workbench.findings`` names them).
+#: The MediaReview categories a finding may be (``workbench.claims.findings`` names them).
 FINDINGS = (
     "OriginalMediaContent",
     "DecontextualizedContent",
@@ -224,7 +224,7 @@ class Media(Base):
     orientation: Mapped[int | None] = mapped_column(Integer)
     software: Mapped[str | None] = mapped_column(String(200))
     #: Another stored media is within ``workbench.matching.index.DEFAULT_MAX_DISTANCE`` (pHash or
-    #: dHash): stored, kept true by ingest and purge (``workbench.ingest``), so the claims
+    #: dHash): stored, kept true by ingest and purge (``workbench.library.ingest``), so the claims
     #: filter is one indexed SQL condition instead of an index query per media (0003).
     seen_before: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false(), index=True
@@ -235,7 +235,7 @@ class Media(Base):
     low_information: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     #: The desk's finding on the file (0013): a schema.org MediaReview category
-    #: (``workbench.findings.CATEGORIES``), a note, who set it and when; None: no finding.
+    #: (``workbench.claims.findings.CATEGORIES``), a note, who set it and when; None: no finding.
     finding: Mapped[str | None] = mapped_column(String(40))
     finding_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     finding_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
@@ -299,7 +299,7 @@ class MediaFeatures(Base):
 
 class FrameFeatures(Base):
     """A video frame's local features (0011), as ``MediaFeatures`` keeps a picture's: the
-    frames ``workbench.video_frames`` picks (the first, each scene cut, one every two
+    frames ``workbench.matching.video_frames`` picks (the first, each scene cut, one every two
     seconds of a shot), at ``t_ms`` from the video's start. A video whose frames are done
     has its own ``MediaFeatures`` row with ``points`` 0 (so the pass does not take it
     again), whatever its frames gave."""
@@ -340,7 +340,7 @@ class ClaimMedia(Base):
 
 class ClaimRelation(Base):
     """One claim's relation to another (0012). A pair of claims has at most one, whichever
-    way round (``workbench.relations`` keeps it so); ``duplicate_of`` reads from
+    way round (``workbench.claims.relations`` keeps it so); ``duplicate_of`` reads from
     ``claim_id`` to ``other_id``, the other kinds either way."""
 
     __tablename__ = "claim_relations"
@@ -365,7 +365,7 @@ class ClaimRelation(Base):
 
 class ClaimCheck(Base):
     """One step of a claim's verification checklist, as set (0014); a step with no row is
-    not done yet (``workbench.checklist``)."""
+    not done yet (``workbench.claims.checklist``)."""
 
     __tablename__ = "claim_checks"
     __table_args__ = (
@@ -455,7 +455,7 @@ class SavedFilter(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    query: Mapped[str] = mapped_column(Text)  # JSON (``workbench.saved_filters``)
+    query: Mapped[str] = mapped_column(Text)  # JSON (``workbench.claims.saved_filters``)
     analyst: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -471,10 +471,10 @@ class WorkspaceInfo(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: the domain only ever inserts here (see ``workbench.audit``).
+    """Append-only: the domain only ever inserts here (see ``workbench.claims.audit``).
 
     Hash-chained (0008): ``entry_hash`` is the SHA-256 of the entry's content and
-    ``prev_hash``, the ``entry_hash`` of the entry before it (``workbench.audit`` says what
+    ``prev_hash``, the ``entry_hash`` of the entry before it (``workbench.claims.audit`` says what
     is hashed); ``workspace_info`` row ``audit_head`` holds the newest hash and the count.
     """
 

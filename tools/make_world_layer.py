@@ -1,4 +1,4 @@
-"""Make ``workbench/geodata/world_110m.json``, the map's base layer, from Natural Earth.
+"""Make ``workbench/maps/geodata/world_110m.json``, the map's base layer, from Natural Earth.
 
 Natural Earth (https://www.naturalearthdata.com) is public domain. Its 1:110m countries
 and populated places come inside a registry package: the ``geopandas`` 0.14.4 wheel on
@@ -12,7 +12,7 @@ Run once by a developer (the app never does)::
 
     pip download --no-deps geopandas==0.14.4 && unzip geopandas-0.14.4-*.whl 'geopandas/datasets/*'
     pip install pyshp==3.0.*
-    python tools/make_world_layer.py geopandas/datasets workbench/geodata/world_110m.json
+    python tools/make_world_layer.py geopandas/datasets workbench/maps/geodata/world_110m.json
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.claims_model import format_time
-from workbench.views import AuditView
+from workbench.claims.views import AuditView
 
 HEADERS = ("When (UTC)", "Who", "Action", "Field", "Before", "After")
 LIMIT = 80  # characters of a value shown in the cell; the tooltip has all of it

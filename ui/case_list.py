@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
-from workbench.bidi import reveal
+from workbench.base.bidi import reveal
 
 ALL_CLAIMS = "All claims"
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1

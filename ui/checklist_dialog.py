@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from ui.claims_model import format_time, short
 from ui.commands import ClaimHistory
 from ui.messages import show_error
-from workbench.checklist import STATE_WORDS, STATES, Check
-from workbench.errors import WorkbenchError
-from workbench.views import ClaimView
+from workbench.base.errors import WorkbenchError
+from workbench.claims.checklist import STATE_WORDS, STATES, Check
+from workbench.claims.views import ClaimView
 
 COL_STEP, COL_STATE, COL_NOTE, COL_BY = range(4)
 

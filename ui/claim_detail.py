@@ -33,12 +33,13 @@ from PySide6.QtWidgets import (
 
 from ui.claims_model import SEEN_COLOUR, SEEN_MARK, STATUS_COLOURS, format_time, short
 from ui.seen_before import ClaimNames, SeenBefore, SeenBeforeList, load_seen_before
-from workbench.bidi import isolate, reveal
-from workbench.checklist import Check
-from workbench.findings import CATEGORIES, LABELS
-from workbench.first_seen import FirstSeen, first_seen
-from workbench.relations import Related
-from workbench.views import ClaimView, KnownMatch, MediaView
+from workbench.base.bidi import isolate, reveal
+from workbench.claims.checklist import Check
+from workbench.claims.findings import CATEGORIES, LABELS
+from workbench.claims.relations import Related
+from workbench.claims.views import ClaimView
+from workbench.library.first_seen import FirstSeen, first_seen
+from workbench.library.views import KnownMatch, MediaView
 from workbench.workspace import Workspace
 
 FINDING_MARK = "⚑"  # on a strip item with a finding

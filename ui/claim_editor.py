@@ -37,10 +37,10 @@ from ui.claims_model import format_time
 from ui.commands import ClaimHistory
 from ui.messages import confirm, show_error
 from ui.verdict import VERDICTS, decide
-from workbench import fields
-from workbench.claims import ClaimService
-from workbench.errors import ConflictError, ValidationError, WorkbenchError
-from workbench.views import ClaimView, SourceView
+from workbench.base.errors import ConflictError, ValidationError, WorkbenchError
+from workbench.claims import fields
+from workbench.claims.service import ClaimService
+from workbench.claims.views import ClaimView, SourceView
 
 NEW_SOURCE = "__new__"
 NEW_CASE = "__new_case__:"  # + the typed name, until the case is created on save

@@ -18,8 +18,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from workbench.bidi import isolate, reveal
-from workbench.search import ClaimQuery, ClaimRow, ClaimSearch
+from workbench.base.bidi import isolate, reveal
+from workbench.claims.search import ClaimQuery, ClaimRow, ClaimSearch
 
 COL_STATUS, COL_POSTED, COL_SOURCE, COL_TEXT, COL_MEDIA = range(5)
 HEADERS = ("Status", "Posted", "Source", "Claim", "Media")

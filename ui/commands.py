@@ -23,13 +23,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ui.claims_model import short
-from workbench.checklist import STATE_WORDS, Check, ChecklistService
-from workbench.claims import ClaimService
-from workbench.errors import ConflictError, WorkbenchError
-from workbench.events import EventService, EventView
-from workbench.findings import LABELS, FindingService
-from workbench.relations import WORDS, Relation, RelationService
-from workbench.views import ClaimView, Finding
+from workbench.base.errors import ConflictError, WorkbenchError
+from workbench.claims.checklist import STATE_WORDS, Check, ChecklistService
+from workbench.claims.events import EventService, EventView
+from workbench.claims.findings import LABELS, FindingService
+from workbench.claims.relations import WORDS, Relation, RelationService
+from workbench.claims.service import ClaimService
+from workbench.claims.views import ClaimView, Finding
 
 
 class ClaimCommand(QUndoCommand):

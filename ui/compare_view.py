@@ -36,19 +36,19 @@ from ui.image_convert import PictureView, add_zoom_buttons, to_qimage
 from ui.messages import error_message, show_error
 from ui.seen_before import precise_video_time, video_time
 from ui.tasks import TaskRunner
-from workbench.bidi import reveal
-from workbench.errors import WorkbenchError
-from workbench.features import FeatureService
-from workbench.ingest import MediaService
+from workbench.base.bidi import reveal
+from workbench.base.errors import WorkbenchError
+from workbench.library.features import FeatureService
+from workbench.library.ingest import MediaService
+from workbench.library.shown import media_picture
+from workbench.library.views import MediaView, NearDuplicate
 from workbench.matching.verify import Agreement
-from workbench.pictures import (
+from workbench.media.pictures import (
     COMPARE_SIDE,
     amplify,
     difference_picture,
     mean_level,
-    media_picture,
 )
-from workbench.views import MediaView, NearDuplicate
 from workbench.workspace import Workspace
 
 log = logging.getLogger(__name__)

@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
 from ui.claims_model import STATUS_COLOURS, format_time, short
 from ui.commands import ClaimHistory
 from ui.messages import show_error
-from workbench.bidi import isolate, reveal
-from workbench.errors import WorkbenchError
-from workbench.events import EventView
-from workbench.views import ClaimView
+from workbench.base.bidi import isolate, reveal
+from workbench.base.errors import WorkbenchError
+from workbench.claims.events import EventView
+from workbench.claims.views import ClaimView
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 GROUPINGS = {"source": "Source", "actor": "Actor"}

@@ -42,11 +42,11 @@ from PySide6.QtWidgets import (
 from ui.messages import confirm, error_message, show_error
 from ui.tasks import CancellableJob, TaskRunner
 from workbench import exchange
-from workbench.errors import Cancelled
+from workbench.base.errors import Cancelled
+from workbench.claims.search import ClaimQuery, Facets
 from workbench.exchange import EXPORT_FORMATS, SUFFIXES, ExportDone
 from workbench.exchange.formats import Publication
 from workbench.exchange.scope import ExportScope, select_claim_ids
-from workbench.search import ClaimQuery, Facets
 from workbench.workspace import Workspace
 
 #: What the format picker says for each format, in EXPORT_FORMATS order.

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ui.ingest import ProgressStrip
 from ui.tasks import CancellableJob, TaskRunner
-from workbench.features import FeaturePassResult, FeatureService
+from workbench.library.features import FeaturePassResult, FeatureService
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.flow_layout import FlowLayout
-from workbench.bidi import reveal
-from workbench.search import ClaimQuery, Facets
+from workbench.base.bidi import reveal
+from workbench.claims.search import ClaimQuery, Facets
 
 ANY = "Any"
 #: Searching starts at this many characters: one letter matches nearly every claim, which

@@ -1,6 +1,6 @@
 """Pictures on screen: Pillow → QImage, and the zoomable, pannable view both windows use.
 
-The domain (``workbench.pictures``) decodes and turns pictures upright on a worker thread;
+The domain (``workbench.media.pictures``) decodes and turns pictures upright on a worker thread;
 ``to_qimage`` also runs there (a QImage, unlike a QPixmap, may be made off the UI thread).
 ``PictureView`` shows the result and reports every zoom or pan through ``view_changed`` so
 the compare view can keep several views in step.

@@ -31,9 +31,9 @@ from ui.ingest import ProgressStrip
 from ui.messages import error_message
 from ui.tasks import CancellableJob
 from workbench import exchange
-from workbench.errors import Cancelled, WorkbenchError
-from workbench.search import ClaimSearch
-from workbench.views import ImportSummary
+from workbench.base.errors import Cancelled, WorkbenchError
+from workbench.claims.search import ClaimSearch
+from workbench.claims.views import ImportSummary
 from workbench.workspace import Workspace
 
 #: At most this many added or merged claims are named in the summary (the rest are counted).

@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from ui.tasks import CancellableJob
-from workbench.ingest import MediaService
-from workbench.views import IngestResult, IngestStatus
+from workbench.library.ingest import MediaService
+from workbench.library.views import IngestResult, IngestStatus
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """A video's keyframes, for a reverse image search (the media strip's Keyframes…).
 
-The keyframes (``workbench.keyframes``: the first frame, one after each cut, one every
+The keyframes (``workbench.library.keyframes``: the first frame, one after each cut, one every
 10 s in a long shot) are written off the UI thread into the workspace's cache
 (``cache/keyframes/<sha256>/``, kept: a second look costs nothing), with a progress bar
 and Cancel. Each is shown as a thumbnail with its time; clicking one (or Enter) copies the
@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 
 from ui.messages import show_error
 from ui.tasks import CancellableJob, TaskRunner
-from workbench.errors import Cancelled, WorkbenchError
-from workbench.keyframes import INDEX, Keyframe, write_keyframes
-from workbench.views import MediaView
+from workbench.base.errors import Cancelled, WorkbenchError
+from workbench.library.keyframes import INDEX, Keyframe, write_keyframes
+from workbench.library.views import MediaView
 from workbench.workspace import Workspace
 
 PATH_ROLE = Qt.ItemDataRole.UserRole

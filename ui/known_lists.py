@@ -4,7 +4,7 @@ import.
 The dialog lists the lists taken in (name, desk, hashes, when, by whom); Take in… reads
 another desk's CSV under a name (bad rows are skipped and named); Remove drops a list
 whole, after asking; Write ours… writes the hashes of this desk's refuted claims for
-others (``workbench.known_fakes``). Imports and exports of lists are short and done on the
+others (``workbench.library.known_fakes``). Imports and exports of lists are short and done on the
 UI thread. After an ingest, files that met a listed hash are named in a warning, each with
 what the other desk said.
 """
@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 
 from ui.claims_model import format_time
 from ui.messages import show_error
-from workbench.bidi import reveal
-from workbench.errors import WorkbenchError
+from workbench.base.bidi import reveal
+from workbench.base.errors import WorkbenchError
 from workbench.exchange.scope import ExportScope, gather
-from workbench.views import IngestResult
+from workbench.library.views import IngestResult
 from workbench.workspace import Workspace
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
@@ -188,7 +188,7 @@ class KnownListsDialog(QDialog):
             path = Path(chosen)
         try:
             export = gather(self._ws, ExportScope(statuses=("refuted",)))
-            rows, items = self._ws.known.write_list(export, path, self._ws.analyst)
+            rows, items = self._ws.known.write_list(export.claims, path, self._ws.analyst)
         except (WorkbenchError, OSError) as exc:
             show_error(self, "The list was not written", exc)
             return False

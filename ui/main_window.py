@@ -75,14 +75,14 @@ from ui.window_state import (
     save_window_state,
 )
 from workbench import about
-from workbench.bidi import reveal
-from workbench.changes import ChangeFeed, Changes
-from workbench.errors import WorkbenchError
+from workbench.base.bidi import reveal
+from workbench.base.errors import WorkbenchError
+from workbench.claims.search import ClaimSearch
+from workbench.claims.views import ClaimView
 from workbench.exchange.formats import Publication
-from workbench.features import FeaturePassResult
-from workbench.search import ClaimSearch
+from workbench.library.features import FeaturePassResult
 from workbench.settings import MAP_TILES, REVIEW_LANGUAGE, REVIEW_URL, Settings
-from workbench.views import ClaimView
+from workbench.team.changes import ChangeFeed, Changes
 from workbench.workspace import Workspace
 
 COLUMN_WIDTHS_EM = {COL_STATUS: 8, COL_POSTED: 12, COL_SOURCE: 16, COL_MEDIA: 9}
@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
         self.refresh_claims()
         count = self.claims_model.rowCount()
         self.statusBar().showMessage(f"{count} claim{'s' if count != 1 else ''} in this workspace")
-        self.quick_capture = QuickCapture(self)  # drops and Ctrl+V, after the detail pane
+        self.quick_capture = QuickCapture(self, self)  # drops and Ctrl+V, after the detail pane
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.quick_capture.paste_action)
         # Last: the analyst's layout wins; a first start fills most of the screen.

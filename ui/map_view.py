@@ -1,7 +1,7 @@
 """The offline map: the claims with coordinates as points over the world, with no network.
 
 The world is Natural Earth's 1:110m countries, shipped with the app
-(``workbench.map_layers.world``), drawn as one cached ``QPainterPath`` under a transform;
+(``workbench.maps.layers.world``), drawn as one cached ``QPainterPath`` under a transform;
 the analyst's own raster tiles (an MBTiles file chosen in Settings) are drawn under the
 outlines when they cover the view, at the zoom level nearest the view's. Points are
 coloured by verdict and drawn by precision: exact a solid dot, vicinity a dot in a ring,
@@ -12,7 +12,7 @@ Mouse: wheel zooms at the pointer, drag pans, click selects the nearest claim, h
 it. Keys: ``+``/``-``, arrows, ``Home`` (every claim in view). "Only claims in view"
 filters the table (and the timeline) by the visible area, following each pan and zoom.
 
-Uses ``workbench.map_layers`` and ``ui.plots``.
+Uses ``workbench.maps.layers`` and ``ui.plots``.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from ui.plotting import (
     stamp,
     status_colour,
 )
-from workbench.map_layers import MBTiles, TilesError, area_of, world
+from workbench.maps.layers import MBTiles, TilesError, area_of, world
 
 TILE = 256
 MIN_ZOOM, MAX_ZOOM = 0.0, 18.0

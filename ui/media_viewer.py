@@ -35,10 +35,11 @@ from ui.image_convert import PictureView, add_zoom_buttons, format_bytes, to_qim
 from ui.messages import error_message, show_error
 from ui.seen_before import SeenBeforeList, load_seen_before
 from ui.tasks import TaskRunner
-from workbench.bidi import reveal
-from workbench.errors import WorkbenchError
-from workbench.pictures import VIEW_SIDE, media_picture
-from workbench.views import MediaView
+from workbench.base.bidi import reveal
+from workbench.base.errors import WorkbenchError
+from workbench.library.shown import media_picture
+from workbench.library.views import MediaView
+from workbench.media.pictures import VIEW_SIDE
 from workbench.workspace import Workspace
 
 log = logging.getLogger(__name__)

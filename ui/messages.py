@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.errors import WorkbenchError
-from workbench.views import IngestResult
+from workbench.base.errors import WorkbenchError
+from workbench.library.views import IngestResult
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ window to select the claim (``claim_chosen``); the window tells the panel which 
 selected, so the three stay in step. The map's "only the claims in view" asks the window
 to filter by the visible area (``area_changed``).
 
-Uses ``ui.plotting``, the two views, ``workbench.search``; ``ui.tasks`` for the reading.
+Uses ``ui.plotting``, the two views, ``workbench.claims.search``; ``ui.tasks`` for the reading.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from ui.map_view import MapPanel
 from ui.plotting import ClaimDescriber, Described, PlotData, describer
 from ui.tasks import TaskRunner
 from ui.timeline_view import TimelineView
-from workbench.errors import WorkbenchError
-from workbench.search import ClaimQuery, ClaimSearch, Plotted
+from workbench.base.errors import WorkbenchError
+from workbench.claims.search import ClaimQuery, ClaimSearch, Plotted
 from workbench.workspace import Workspace
 
 

@@ -2,7 +2,7 @@
 from ``ClaimSearch.plotted``), the hover's description, the marks stamped once a pixel,
 and the analyst's hands (``PlotView``: wheel, drag, click, hover, keys).
 
-Uses ``workbench.search``, ``workbench.map_layers`` and the table's colours.
+Uses ``workbench.claims.search``, ``workbench.maps.layers`` and the table's colours.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from ui.claims_model import STATUS_COLOURS, format_time, short
-from workbench.errors import WorkbenchError
-from workbench.map_layers import project
-from workbench.search import Plotted
+from workbench.base.errors import WorkbenchError
+from workbench.claims.search import Plotted
+from workbench.maps.layers import project
 from workbench.workspace import Workspace
 
 STATUS_ORDER = ("unconfirmed", "confirmed", "refuted")  # refuted drawn last, on top

@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 from ui.claims_model import STATUS_COLOURS, short
 from ui.commands import ClaimHistory
 from ui.messages import show_error
-from workbench.bidi import reveal
-from workbench.errors import WorkbenchError
-from workbench.relations import KINDS
-from workbench.search import ClaimQuery, ClaimSearch
-from workbench.views import ClaimView
+from workbench.base.bidi import reveal
+from workbench.base.errors import WorkbenchError
+from workbench.claims.relations import KINDS
+from workbench.claims.search import ClaimQuery, ClaimSearch
+from workbench.claims.views import ClaimView
 
 #: Claims listed at most (the newest that match); typing narrows them.
 SHOWN = 200

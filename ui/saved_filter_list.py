@@ -25,9 +25,9 @@ from ui.case_list import wrap_to_width
 from ui.claims_model import format_time
 from ui.filter_bar import FilterBar
 from ui.messages import confirm, show_error
-from workbench.errors import WorkbenchError
-from workbench.saved_filters import SavedFilter, SavedFilterService
-from workbench.search import ClaimQuery
+from workbench.base.errors import WorkbenchError
+from workbench.claims.saved_filters import SavedFilter, SavedFilterService
+from workbench.claims.search import ClaimQuery
 
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 EMPTY = "No saved filters yet: set a filter, then Edit ▸ Save filter… (Ctrl+Shift+S)"

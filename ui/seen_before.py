@@ -26,9 +26,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTree
 from ui.claims_model import format_time, short
 from ui.messages import error_message
 from ui.tasks import TaskRunner
-from workbench.bidi import isolate, reveal
-from workbench.errors import WorkbenchError
-from workbench.views import NearDuplicate
+from workbench.base.bidi import isolate, reveal
+from workbench.base.errors import WorkbenchError
+from workbench.library.views import NearDuplicate
 from workbench.workspace import Workspace
 
 COL_PICTURE, COL_DISTANCE, COL_CLAIMS = 0, 1, 2

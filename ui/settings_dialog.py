@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.map_layers import MBTiles, TilesError
+from workbench.maps.layers import MBTiles, TilesError
 from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.settings import (
     ANALYST,

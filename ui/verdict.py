@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from ui.claims_model import short
 from ui.commands import ClaimHistory
 from ui.messages import show_error
-from workbench.errors import WorkbenchError
-from workbench.views import ClaimView
+from workbench.base.errors import WorkbenchError
+from workbench.claims.views import ClaimView
 
 #: Status -> (menu text, shortcut). The order is the keyboard's: Ctrl+1, Ctrl+2, Ctrl+3.
 VERDICTS = {

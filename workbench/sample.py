@@ -26,9 +26,10 @@ from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from storage.schema import Case
-from workbench import audit
-from workbench.sources import find_or_create_case, find_or_create_source
-from workbench.views import ClaimView, IngestStatus
+from workbench.claims import audit
+from workbench.claims.sources import find_or_create_case, find_or_create_source
+from workbench.claims.views import ClaimView
+from workbench.library.views import IngestStatus
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
@@ -413,7 +414,7 @@ def _exif_2013() -> Image.Exif:
 
 def _write_video(path: Path, frames: int = 20, fps: int = 10) -> None:
     """A two-second clip of the checkpoint: the flag catches fire at the end."""
-    import av  # PyAV: only the sample and workbench.video need it
+    import av  # PyAV: only the sample and workbench.media.video need it
 
     with av.open(str(path), mode="w", format="mp4") as container:
         stream = container.add_stream("mpeg4", rate=fps)

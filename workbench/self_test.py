@@ -25,8 +25,8 @@ from PIL import Image
 
 from workbench.exchange import export, import_path
 from workbench.exchange.scope import ExportScope
+from workbench.library.views import IngestStatus
 from workbench.sample import write_sample_media
-from workbench.views import IngestStatus
 from workbench.workspace import Workspace
 
 Check = Callable[[], str]

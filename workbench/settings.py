@@ -24,9 +24,9 @@ from typing import Any, Generic, TypeVar
 
 import platformdirs
 
-from workbench import fields
-from workbench.errors import ValidationError, WorkbenchError
-from workbench.files import atomic_write
+from workbench.base.errors import ValidationError, WorkbenchError
+from workbench.base.files import atomic_write
+from workbench.claims import fields
 from workbench.matching.index import DEFAULT_MAX_DISTANCE
 from workbench.workspace import APP_NAME, default_analyst
 

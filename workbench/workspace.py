@@ -22,19 +22,19 @@ from sqlalchemy import select
 from storage.db import Database, sqlite_url
 from storage.mediastore import MediaStore, ThumbnailCache
 from storage.schema import Media, WorkspaceInfo
-from workbench import index_store
-from workbench.checklist import ChecklistService
-from workbench.claims import ClaimService
-from workbench.errors import WorkbenchError
-from workbench.events import EventService
-from workbench.features import FeatureService
-from workbench.findings import FindingService
-from workbench.ingest import MediaService
-from workbench.known_fakes import KnownFakes
+from workbench.base.errors import WorkbenchError
+from workbench.claims.checklist import ChecklistService
+from workbench.claims.events import EventService
+from workbench.claims.findings import FindingService
+from workbench.claims.relations import RelationService
+from workbench.claims.saved_filters import SavedFilterService
+from workbench.claims.service import ClaimService
+from workbench.library import index_store
+from workbench.library.features import FeatureService
+from workbench.library.ingest import MediaService
+from workbench.library.known_fakes import KnownFakes
+from workbench.library.verify import Verifier
 from workbench.matching.index import DEFAULT_MAX_DISTANCE
-from workbench.relations import RelationService
-from workbench.saved_filters import SavedFilterService
-from workbench.verify import Verifier
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QThreadPool
 from pytestqt.qtbot import QtBot
 
 from ui.main_window import MainWindow
-from workbench.views import ClaimView
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -25,8 +25,8 @@ from ui.compare_view import CompareView
 from ui.main_window import MainWindow
 from ui.media_viewer import MediaViewer
 from ui.settings_dialog import SettingsDialog
+from workbench.claims.views import ClaimView
 from workbench.settings import Settings
-from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
 NEARDUP = Path(__file__).resolve().parents[1] / "data" / "neardup"

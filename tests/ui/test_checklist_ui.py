@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from ui.checklist_dialog import ChecklistDialog
 from ui.main_window import MainWindow
 from ui.verdict import VerdictDialog
-from workbench.views import ClaimView
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from ui.claim_editor import ClaimEditor, platform_of
 from ui.main_window import MainWindow
-from workbench.errors import ValidationError
-from workbench.fields import is_right_to_left
-from workbench.views import ClaimView
+from workbench.base.errors import ValidationError
+from workbench.claims.fields import is_right_to_left
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 NEARDUP = Path(__file__).resolve().parents[1] / "data" / "neardup"

@@ -16,8 +16,8 @@ from ui.claims_model import (
     SEEN_BEFORE_ROLE,
     ClaimsModel,
 )
-from workbench.search import ClaimQuery, ClaimSearch
-from workbench.views import ClaimView
+from workbench.claims.search import ClaimQuery, ClaimSearch
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 

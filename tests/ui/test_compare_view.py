@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.composites import post_with
 from ui.compare_view import BLEND, DIFFERENCE, SIDE_BY_SIDE, CompareView, open_compare_view
-from workbench.views import MediaView
+from workbench.library.views import MediaView
 from workbench.workspace import Workspace
 
 NEARDUP = Path(__file__).resolve().parents[1] / "data" / "neardup"

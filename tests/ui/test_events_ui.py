@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from ui.event_view import EventsDialog
 from ui.main_window import MainWindow
-from workbench.views import ClaimView
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -26,10 +26,10 @@ from ui import export_dialog
 from ui.export_dialog import CANCELLED, ExportDialog
 from ui.main_window import MainWindow
 from workbench import exchange
-from workbench.errors import Cancelled
+from workbench.base.errors import Cancelled
+from workbench.claims.views import ClaimView
 from workbench.exchange.scope import ExportScope
 from workbench.sample import create_sample_case
-from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
 EXPORT_TIMEOUT_MS = 60_000

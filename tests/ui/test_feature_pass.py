@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.composites import post_with
 from ui.main_window import MainWindow
-from workbench.features import FeaturePassResult
+from workbench.library.features import FeaturePassResult
 from workbench.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -18,10 +18,10 @@ from ui.import_flow import ImportOutcome, ImportSummaryDialog
 from ui.ingest import IngestOutcome
 from ui.main_window import MainWindow
 from workbench import exchange
-from workbench.errors import Cancelled
+from workbench.base.errors import Cancelled
+from workbench.claims.views import ClaimView, ImportIssue, ImportSummary
 from workbench.exchange.scope import ExportScope
 from workbench.sample import create_sample_case
-from workbench.views import ClaimView, ImportIssue, ImportSummary
 from workbench.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -9,11 +9,11 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from tests.workbench.test_video_features import video_path
+from tests.workbench.library.test_video_features import video_path
 from ui.keyframes_dialog import KeyframesDialog
 from ui.main_window import MainWindow
-from workbench.keyframes import INDEX
-from workbench.views import ClaimView
+from workbench.claims.views import ClaimView
+from workbench.library.keyframes import INDEX
 from workbench.workspace import Workspace
 
 __all__ = ["video_path"]  # the fixture, shared

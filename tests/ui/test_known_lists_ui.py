@@ -9,10 +9,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from tests.workbench.test_known_fakes import desk_a_list
-from tests.workbench.test_video_features import video_path
+from tests.workbench.library.test_known_fakes import desk_a_list
+from tests.workbench.library.test_video_features import video_path
 from ui.main_window import MainWindow
-from workbench.views import ClaimView
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 __all__ = ["desk_a_list", "video_path"]  # the fixtures, shared

@@ -15,7 +15,8 @@ from ui.ingest import IngestOutcome
 from ui.main_window import MainWindow
 from ui.messages import IngestReportDialog
 from ui.seen_before import CLAIM_IDS_ROLE, COL_CLAIMS
-from workbench.views import ClaimView, IngestStatus
+from workbench.claims.views import ClaimView
+from workbench.library.views import IngestStatus
 from workbench.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[1] / "data"

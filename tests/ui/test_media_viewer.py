@@ -16,7 +16,8 @@ from ui.claims_model import format_time
 from ui.compare_view import CompareView
 from ui.media_viewer import MediaViewer, open_media_viewer
 from ui.seen_before import CLAIM_IDS_ROLE, COL_CLAIMS, COL_DISTANCE, COL_PICTURE
-from workbench.views import ClaimView, MediaView
+from workbench.claims.views import ClaimView
+from workbench.library.views import MediaView
 from workbench.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[1] / "data"

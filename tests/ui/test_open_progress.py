@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from ui.open_progress import STEPS, OpenCancelled, open_progress
-from workbench import index_store
+from workbench.library import index_store
 from workbench.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[1] / "data"

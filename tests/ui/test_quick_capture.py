@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from ui.claims_model import CLAIM_ID_ROLE
 from ui.main_window import MainWindow
 from ui.quick_capture import IMPORT_RUNNING, NOTHING_TO_PASTE, QuickCapture, post_url
-from workbench.views import ClaimView
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[1] / "data"

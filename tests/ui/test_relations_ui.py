@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from ui.claim_detail import claim_html
 from ui.main_window import MainWindow
 from ui.relate_dialog import RelateDialog
-from workbench.views import ClaimView
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -94,7 +94,7 @@ def test_relating_again_replaces_and_undo_restores_the_old_kind(
 def test_the_relation_list_is_escaped_and_fenced() -> None:
     from datetime import UTC, datetime
 
-    from workbench.relations import Related
+    from workbench.claims.relations import Related
 
     evil = Related(
         "duplicate_of",

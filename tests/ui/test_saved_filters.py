@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from ui.filter_bar import FilterBar
 from ui.main_window import MainWindow
-from workbench.search import ClaimQuery, ClaimSearch
-from workbench.views import ClaimView
+from workbench.claims.search import ClaimQuery, ClaimSearch
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 CTRL = Qt.KeyboardModifier.ControlModifier

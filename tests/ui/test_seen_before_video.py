@@ -12,12 +12,13 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QSplitter
 from pytestqt.qtbot import QtBot
 
-from tests.workbench.test_video_sampling import frame_at as decoded_at
-from tests.workbench.test_video_sampling import make_video
+from tests.workbench.media.test_video_sampling import frame_at as decoded_at
+from tests.workbench.media.test_video_sampling import make_video
 from ui.compare_view import CompareView
 from ui.main_window import MainWindow
 from ui.seen_before import COL_PICTURE, load_seen_before, precise_video_time, video_time
-from workbench.views import ClaimView, MediaView
+from workbench.claims.views import ClaimView
+from workbench.library.views import MediaView
 from workbench.workspace import Workspace
 
 SCENE_S = 4

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from ui import first_run
 from ui.first_run import SAMPLE_QUESTION, offer_sample_case
 from ui.settings_dialog import SettingsChoice, SettingsDialog, store_choice
+from workbench.claims.views import ClaimView
 from workbench.sample import CLAIMS, SAMPLE_CASE
 from workbench.settings import (
     ANALYST,
@@ -21,7 +22,6 @@ from workbench.settings import (
     REVIEW_URL,
     Settings,
 )
-from workbench.views import ClaimView
 from workbench.workspace import SQLITE_FILE, Workspace
 
 LOAD_TIMEOUT_MS = 60_000

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from ui.claims_model import COL_STATUS, COL_TEXT
 from ui.main_window import POLL_MS, MainWindow
-from workbench.views import ClaimView
+from workbench.claims.views import ClaimView
 from workbench.workspace import Location, Workspace
 
 WITHIN_MS = 2000  # the promise

@@ -20,8 +20,8 @@ from ui.map_view import MapView
 from ui.plotting import PlotData
 from ui.settings_dialog import SettingsChoice
 from ui.timeline_view import LANES, TimelineView, ticks
-from workbench.search import Plotted
-from workbench.views import ClaimView
+from workbench.claims.search import Plotted
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from ui.audit_view import AuditDialog, audit_rows, format_value
 from ui.main_window import MainWindow
 from ui.verdict import VerdictDialog
-from workbench.errors import ValidationError
-from workbench.views import ClaimView
+from workbench.base.errors import ValidationError
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -19,8 +19,8 @@ from ui.claims_model import COL_SOURCE, COL_TEXT, ClaimsModel
 from ui.compare_view import CompareView
 from ui.main_window import MainWindow
 from ui.media_viewer import MediaViewer
-from workbench.bidi import FSI, PDI
-from workbench.search import ClaimRow
+from workbench.base.bidi import FSI, PDI
+from workbench.claims.search import ClaimRow
 from workbench.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[1] / "data"

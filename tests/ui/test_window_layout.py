@@ -44,7 +44,7 @@ from tests.ui.layout_checks import layout_problems, shown_cell_text
 from ui.claims_model import COL_SOURCE
 from ui.main_window import MainWindow
 from ui.window_state import DETAIL_EM, SCREEN_SHARE, save_window_state
-from workbench.views import ClaimView
+from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,8 +19,8 @@ from pytestqt.qtbot import QtBot
 
 from ui.claims_model import COL_STATUS, STATUS_COLOURS
 from ui.main_window import MainWindow
+from workbench.claims.search import ClaimQuery
 from workbench.sample import create_sample_case
-from workbench.search import ClaimQuery
 from workbench.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -32,7 +32,7 @@ from workbench.exchange import EXPORT_FORMATS, SUFFIXES, export
 from workbench.exchange.bag_reader import import_bundle
 from workbench.exchange.importers import import_posts
 from workbench.exchange.scope import ExportScope
-from workbench.views import IngestStatus
+from workbench.library.views import IngestStatus
 from workbench.workspace import Location, Workspace
 
 DATA = Path(__file__).resolve().parents[1] / "data"

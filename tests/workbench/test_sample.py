@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from workbench.analysis import analyse_file
+from workbench.library.analysis import analyse_file
 from workbench.sample import (
     CLAIMS,
     SAMPLE_CASE,

@@ -26,10 +26,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.errors import Cancelled, ValidationError
+from workbench.base.errors import Cancelled, ValidationError
+from workbench.claims.views import ImportSummary
 from workbench.exchange.formats import LeftOut, Publication
 from workbench.exchange.scope import ExportScope, ExportSet, gather
-from workbench.views import ImportSummary
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
@@ -78,7 +78,7 @@ def export(
     publication: Publication | None = None,
 ) -> ExportDone:
     """Write the claims in ``scope`` to ``out`` as ``fmt``. The file appears whole or not at
-    all; :class:`~workbench.errors.Cancelled` when ``should_cancel()`` turns true.
+    all; :class:`~workbench.base.errors.Cancelled` when ``should_cancel()`` turns true.
     ``publication``: where the desk publishes its reviews (ClaimReview)."""
     if fmt not in EXPORT_FORMATS:
         raise ValidationError("format", f"{fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")

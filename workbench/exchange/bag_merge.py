@@ -13,14 +13,14 @@
   workbench cannot tell "edited on both sides" from "edited on one", so it shows all.
 * Media links only ever add up (the workbench has no "detach"): links new in the bag are
   added whichever side wins, to originals present here.
-* A finding on an original (``workbench.findings``) is taken when this workspace has none,
+* A finding on an original (``workbench.claims.findings``) is taken when this workspace has none,
   or a different one set earlier; a difference is listed in ``conflicts``.
 * A checklist step set in the bag is taken when it is not set here, or set differently
   earlier; a difference is listed in ``conflicts``.
 * Events are the same event when their id is: a new one is added; one here takes the
   bag's fields when the bag's were changed later (listed either way); claims join events
   and never leave them through a merge.
-* Relations between claims (``workbench.relations.RelationService.merge_in``) add up too:
+* Relations between claims (``workbench.claims.relations.RelationService.merge_in``) add up too:
   a pair not related here gets the bag's relation; a pair related differently keeps the
   later one and is listed in ``conflicts``; one removed on the other side stays here.
 * An original is the same original when its SHA-256 is: stored once, through
@@ -52,7 +52,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from storage.schema import AuditEntry, Case, Claim, ClaimActor, ClaimMedia, ClaimTag, Media, Source
-from workbench import audit
+from workbench.claims import audit
+from workbench.claims.sources import find_or_create_case, find_or_create_source
+from workbench.claims.views import ImportIssue, ImportSummary
 from workbench.exchange.bag_format import Report, ShouldCancel
 from workbench.exchange.interchange import (
     CLAIM_SCALARS,
@@ -61,8 +63,7 @@ from workbench.exchange.interchange import (
     InClaim,
     InSource,
 )
-from workbench.sources import find_or_create_case, find_or_create_source
-from workbench.views import ImportIssue, ImportSummary, IngestStatus
+from workbench.library.views import IngestStatus
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace

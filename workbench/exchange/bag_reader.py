@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING
 
 import bagit
 
-from workbench.errors import WorkbenchError
+from workbench.base.errors import WorkbenchError
+from workbench.claims.views import ImportSummary
 from workbench.exchange import bag_info
 from workbench.exchange.bag_format import (
     CHUNK,
@@ -54,8 +55,7 @@ from workbench.exchange.interchange import (
     DocumentError,
     read_document,
 )
-from workbench.ingest import run_in_order
-from workbench.views import ImportSummary
+from workbench.library.ingest import run_in_order
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from workbench.errors import Cancelled, WorkbenchError
+from workbench.base.errors import Cancelled, WorkbenchError
 from workbench.exchange import bag_info
 from workbench.exchange.bag_format import (
     BAGIT_TXT,

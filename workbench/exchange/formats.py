@@ -5,7 +5,7 @@ it as the local code page) and CRLF line ends. Every text cell that a spreadshee
 read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
 prefixed with ``'``, as OWASP advises against CSV injection; numbers the workbench writes
 itself (coordinates, credibility) are left as numbers. Names, handles and URLs show their
-bidi controls as markers (``workbench.bidi.reveal``: a handle cannot pass for another);
+bidi controls as markers (``workbench.base.bidi.reveal``: a handle cannot pass for another);
 what the analyst wrote is left exactly as written — a spreadsheet cell is its own
 paragraph, so its controls cannot reorder the cells beside it.
 
@@ -17,7 +17,7 @@ desk's publication URL and the claim's id), ``claimReviewed`` a short summary (t
 claim's own, else its text cut at a word under 75 characters), ``reviewRating`` with
 ``alternateName``, ``author``; ``inLanguage`` the review's language (the desk's), the
 claim's own language on the ``Claim`` it reviews. Each of its files the desk gave a finding
-(``workbench.findings``) is an ``associatedMediaReview``: a MediaReview with the finding's
+(``workbench.claims.findings``) is an ``associatedMediaReview``: a MediaReview with the finding's
 category as ``mediaAuthenticityCategory`` (schema.org's MediaManipulationRatingEnumeration
 names, as Google's MediaReview markup writes them) and the file named by its SHA-256.
 """
@@ -32,10 +32,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workbench.bidi import reveal
+from workbench.base.bidi import reveal
+from workbench.base.files import atomic_write
 from workbench.exchange.scope import ExportClaim, ExportSet
-from workbench.files import atomic_write
-from workbench.views import MediaView
+from workbench.library.views import MediaView
 
 CSV_COLUMNS = (
     "id",

@@ -11,7 +11,7 @@ claim without coordinates is left out, and the export says so (``LeftOut``).
 Text is written as the analyst typed it (JSON and XML carry any Unicode); characters XML
 1.0 cannot hold (control characters) are shown as their symbols, as the reports do.
 
-Uses ``workbench.exchange.scope`` (the export set) and ``workbench.files``.
+Uses ``workbench.exchange.scope`` (the export set) and ``workbench.base.files``.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from workbench.base.files import atomic_write
 from workbench.exchange.formats import LeftOut
 from workbench.exchange.scope import ExportClaim, ExportSet
-from workbench.files import atomic_write
 
 NO_COORDINATES = "no coordinates: not on a map"
 #: KML colours are aabbggrr: the verdict chips' colours, opaque.

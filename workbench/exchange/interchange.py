@@ -25,11 +25,11 @@ id across workspaces; media are known everywhere by their SHA-256 (``media[].id`
 exporting workspace's own id, which ``audit`` entries about media refer to). ``seen_before``
 is what the exporting workspace knew (informational: the importing side recomputes it).
 ``audit_chain`` (optional, ``{entries, head}``) is the exporting workspace's whole audit
-chain at export time (``workbench.audit.chain_head``): ``workbench verify --head`` checks a
+chain at export time (``workbench.claims.audit.chain_head``): ``workbench verify --head`` checks a
 later copy of that workspace against it; an import does not read it.
 
 ``read_document`` checks the header and every field an import uses, with the same checks an
-analyst's input gets (``workbench.fields``), and names the offending place
+analyst's input gets (``workbench.claims.fields``), and names the offending place
 (``workbench.json: claims[3].status: ...``). It does not need ``jsonschema``: the schema
 file documents the format and the tests hold the writer to it.
 """
@@ -48,13 +48,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from storage.schema import AuditEntry
-from workbench import checklist, fields, findings, relations
-from workbench.errors import ValidationError, WorkbenchError
-from workbench.events import EventView
+from workbench.base.errors import ValidationError, WorkbenchError
+from workbench.base.files import atomic_write
+from workbench.claims import checklist, fields, findings, relations
+from workbench.claims.events import EventView
+from workbench.claims.relations import Relation
+from workbench.claims.views import AuditView, CaseView, Finding, SourceView, to_jsonable
 from workbench.exchange.scope import ExportSet
-from workbench.files import atomic_write
-from workbench.relations import Relation
-from workbench.views import AuditView, CaseView, Finding, SourceView, to_jsonable
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace

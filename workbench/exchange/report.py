@@ -1,11 +1,10 @@
 """The report of verified claims: one design, written as a PDF and as a self-contained page.
 
-An :class:`~workbench.exchange.scope.ExportSet` (what the analyst chose, read from the database) is
-turned here into a report model: sections, labels, the order of the lines, how times,
-grades, sizes and coordinates read, which lines a claim has and which picture stands for
-each media. The two renderers (``report_html``, ``report_pdf``, beside it) only lay
-that model out; neither decides what a report says, so the PDF and the HTML page cannot
-drift apart.
+An :class:`~workbench.exchange.scope.ExportSet` (what the analyst chose, read from the
+database) is turned here into the report's model (``report_model``): which lines a claim
+has, in what order, and which picture stands for each media. The two renderers
+(``report_html``, ``report_pdf``) only lay that model out and import nothing of this
+module, so the PDF and the HTML page cannot drift apart.
 
 The claims are built one at a time while a renderer writes them (``Report.claims``): a
 missing thumbnail is made then, progress is reported per claim and a cancel stops between
@@ -15,249 +14,70 @@ so a cancelled or failed export leaves nothing behind.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import logging
 import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from workbench import fields
-from workbench.analysis import THUMB_SIDE
-from workbench.bidi import isolate, reveal
-from workbench.checklist import STATE_WORDS, Check
-from workbench.errors import WorkbenchError
+from workbench.base.bidi import isolate, reveal
+from workbench.base.errors import WorkbenchError
+from workbench.base.files import atomic_output
+from workbench.claims import fields
+from workbench.claims.checklist import STATE_WORDS, Check
+from workbench.claims.findings import LABELS
+from workbench.claims.relations import Related
+from workbench.claims.views import AuditView, ClaimView, Finding
+from workbench.exchange.report_model import (
+    CHANGE_PREVIEW,
+    EVIDENCE,
+    TITLE,
+    UNKNOWN,
+    AuditRow,
+    ClaimEntry,
+    Cover,
+    Line,
+    ManifestRow,
+    MediaEntry,
+    Passage,
+    Report,
+    ReportResult,
+    StatusCount,
+    coordinates,
+    credibility,
+    duration,
+    preview,
+    reliability,
+    size,
+    verdict,
+    when,
+)
 from workbench.exchange.scope import ExportClaim, ExportSet, SeenBefore
-from workbench.files import atomic_output
-from workbench.findings import LABELS
-from workbench.first_seen import first_seen
-from workbench.pictures import display_picture
-from workbench.relations import Related
-from workbench.views import AuditView, ClaimView, Finding, MediaView, NearDuplicate
+from workbench.library.analysis import THUMB_SIDE
+from workbench.library.first_seen import first_seen
+from workbench.library.views import MediaView, NearDuplicate
+from workbench.media.pictures import display_picture
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
+_HASH = re.compile(r"\b[0-9a-f]{64}\b")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+
 #: Called with (claims written, claims in all) after each claim.
 Progress = Callable[[int, int], None]
 ShouldCancel = Callable[[], bool]
-
-TITLE = "Report of verified claims"
-#: The sections, in the order both renderers put them.
-HEADINGS = {
-    "cover": TITLE,
-    "scope": "Scope",
-    "counts": "Claims by status",
-    "claims": "Claims",
-    "audit": "Appendix A — Audit trail of the included claims",
-    "manifest": "Appendix B — Manifest of the included originals",
-}
-AUDIT_COLUMNS = ("Time (UTC)", "Claim", "Actor", "Action", "Changes")
-MANIFEST_COLUMNS = ("SHA-256", "Original name", "Kind", "Size")
-#: The verdict in words and in the colour the claims table uses (``ui.claims_model``).
-STATUS_WORDS = {"confirmed": "Confirmed", "unconfirmed": "Unconfirmed", "refuted": "Refuted"}
-STATUS_COLOURS = {"confirmed": "#1b7f3b", "unconfirmed": "#5f6368", "refuted": "#b3261e"}
-#: Which views of two pictures met (``NearDuplicate.evidence``), as the seen-before pane says.
-EVIDENCE = {
-    "whole": "the whole picture",
-    "framed": "the whole picture (with its frame)",
-    "mirrored": "the picture mirrored",
-    "rotated_90": "the picture turned 90°",
-    "rotated_180": "the picture turned 180°",
-    "rotated_270": "the picture turned 270°",
-    "cropped": "a crop of the other",
-    "tilted": "the picture tilted a few degrees",
-    "region": "the picture inside bars, a caption, a border or a post screenshot",
-    "features": "the same picture by its local features (no hash view met)",
-    "inside": "one picture inside the other, by local features",
-}
-UNKNOWN = "—"
-_HASH = re.compile(r"\b[0-9a-f]{64}\b")
-_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
-PREVIEW = 80  # characters of another claim's text shown beside its reference
-CHANGE_PREVIEW = 60  # characters of an audit value before it is abbreviated
-
-
-# -- the model ----------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Line:
-    """One labelled value. ``mono``: a hash or id (monospace, may break anywhere);
-    ``rtl``: the value reads right to left; ``lang``: its language code when known."""
-
-    label: str
-    value: str
-    mono: bool = False
-    rtl: bool = False
-    lang: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class Passage:
-    """A claim's text in a language: the original or the translation."""
-
-    label: str
-    text: str
-    lang: str
-    rtl: bool
-
-
-@dataclasses.dataclass(frozen=True)
-class Verdict:
-    status: str  # the keyword: confirmed | unconfirmed | refuted
-    word: str
-    colour: str  # #rrggbb
-
-
-@dataclasses.dataclass(frozen=True)
-class MediaEntry:
-    """One media of a claim: the picture that stands for it (a cached JPEG thumbnail, a
-    video's strip of frames), or why there is none, its facts and its seen-before history."""
-
-    title: str
-    picture: Path | None
-    picture_note: str
-    lines: tuple[Line, ...]
-    seen_before: tuple[Line, ...]
-
-
-@dataclasses.dataclass(frozen=True)
-class ClaimEntry:
-    number: int  # 1-based, as other claims and the audit trail refer to it
-    anchor: str
-    title: str
-    title_rtl: bool
-    verdict: Verdict
-    passages: tuple[Passage, ...]
-    lines: tuple[Line, ...]
-    media: tuple[MediaEntry, ...]
-
-
-@dataclasses.dataclass(frozen=True)
-class AuditRow:
-    at: str
-    claim: str
-    actor: str
-    action: str
-    changes: str
-
-
-@dataclasses.dataclass(frozen=True)
-class ManifestRow:
-    sha256: str
-    name: str
-    kind: str
-    size: str
-
-
-@dataclasses.dataclass(frozen=True)
-class StatusCount:
-    verdict: Verdict
-    count: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Cover:
-    title: str
-    subtitle: str
-    lines: tuple[Line, ...]
-    scope: tuple[Line, ...]
-    counts: tuple[StatusCount, ...]
-
-
-@dataclasses.dataclass(frozen=True)
-class Report:
-    """The whole report; ``claims()`` builds each claim's entry as it is asked for."""
-
-    cover: Cover
-    audit: tuple[AuditRow, ...]
-    manifest: tuple[ManifestRow, ...]
-    claim_count: int
-    footer: str
-    _entries: Callable[[], Iterator[ClaimEntry]] = dataclasses.field(repr=False)
-
-    def claims(self) -> Iterator[ClaimEntry]:
-        return self._entries()
-
-
-@dataclasses.dataclass(frozen=True)
-class ReportResult:
-    """What a writer did: the file (None when cancelled), claims written, pages (PDF)."""
-
-    path: Path | None
-    claims: int
-    pages: int | None
-    byte_size: int
-    cancelled: bool = False
-
-
-# -- formatting: one place for how every value reads --------------------------------------
-
-
-def when(value: datetime | None, *, seconds: bool = False) -> str:
-    """A time in UTC, readable and sortable: ``2015-06-01 15:20 UTC``."""
-    if value is None:
-        return UNKNOWN
-    if value.tzinfo is not None:  # stored times are UTC; a naive one is taken as UTC
-        value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
-
-
-def size(byte_size: int) -> str:
-    """Bytes as a person reads them (decimal units, like file managers)."""
-    amount = float(byte_size)
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if amount < 1000 or unit == "GB":
-            return f"{byte_size} bytes" if unit == "bytes" else f"{amount:.1f} {unit}"
-        amount /= 1000
-    raise AssertionError("unreachable")
-
-
-def coordinates(latitude: float | None, longitude: float | None, precision: str = "") -> str:
-    if latitude is None or longitude is None:
-        return UNKNOWN
-    said = {"": "", "unknown": " (precision unknown)"}.get(precision, f" ({precision})")
-    return f"{latitude:.5f}, {longitude:.5f}{said}"
-
-
-def reliability(grade: str) -> str:
-    return f"grade {grade} ({fields.RELIABILITY.get(grade, 'unknown grade')})"
-
-
-def credibility(grade: int | None) -> str:
-    if grade is None:
-        return UNKNOWN
-    return f"{grade} — {fields.CREDIBILITY.get(grade, 'unknown grade')}"
-
-
-def duration(ms: int) -> str:
-    minutes, rest = divmod(ms, 60_000)
-    return f"{minutes}:{rest / 1000:04.1f}"
-
-
-def preview(text: str, limit: int = PREVIEW) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def verdict(status: str) -> Verdict:
-    return Verdict(status, STATUS_WORDS.get(status, status), STATUS_COLOURS.get(status, "#000000"))
 
 
 def _line(label: str, value: str, **options: Any) -> Line:
     """A line whose value's direction is read from the value itself."""
     value = value or UNKNOWN
     return Line(label, value, rtl=options.pop("rtl", fields.is_right_to_left(value)), **options)
-
-
-# -- building the model ------------------------------------------------------------------
 
 
 def build_report(export_set: ExportSet, ws: Workspace) -> Report:

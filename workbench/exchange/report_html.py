@@ -15,7 +15,13 @@ from typing import BinaryIO
 
 import jinja2
 
-from workbench.exchange.report import AUDIT_COLUMNS, HEADINGS, MANIFEST_COLUMNS, ClaimEntry, Report
+from workbench.exchange.report_model import (
+    AUDIT_COLUMNS,
+    HEADINGS,
+    MANIFEST_COLUMNS,
+    ClaimEntry,
+    Report,
+)
 
 TEMPLATE = "report.html.j2"
 _ENV = jinja2.Environment(

@@ -38,8 +38,9 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from PIL import Image
 
-from workbench.bidi import isolate
-from workbench.exchange.report import (
+from workbench.base.bidi import isolate
+from workbench.exchange.report_fonts import MARKER, MONO, NASKH, SANS, FontedPDF, fenced
+from workbench.exchange.report_model import (
     AUDIT_COLUMNS,
     HEADINGS,
     MANIFEST_COLUMNS,
@@ -50,7 +51,6 @@ from workbench.exchange.report import (
     Report,
     Verdict,
 )
-from workbench.exchange.report_fonts import MARKER, MONO, NASKH, SANS, FontedPDF, fenced
 
 MARGIN = 16.0  # mm
 LINE_H = 4.6  # mm, body text at 9 pt

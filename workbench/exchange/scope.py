@@ -18,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.schema import Case, Claim, ClaimTag, EventClaim, Media, Source
-from workbench import audit, fields
-from workbench.bidi import isolate, reveal
-from workbench.errors import Cancelled, ValidationError, WorkbenchError
-from workbench.ingest import media_view
-from workbench.views import AuditView, ClaimView, MediaView, NearDuplicate
+from workbench.base.bidi import isolate, reveal
+from workbench.base.errors import Cancelled, ValidationError, WorkbenchError
+from workbench.claims import audit, fields
+from workbench.claims.views import AuditView, ClaimView
+from workbench.library.ingest import media_view
+from workbench.library.views import MediaView, NearDuplicate
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace

@@ -40,9 +40,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from workbench.base.files import atomic_output
 from workbench.exchange.formats import CSV_COLUMNS, csv_row
 from workbench.exchange.scope import ExportSet
-from workbench.files import atomic_output
 
 #: Columns whose cells are numbers the workbench wrote itself, not text.
 NUMBER_COLUMNS = frozenset({"credibility", "latitude", "longitude"})

@@ -9,7 +9,7 @@ tokenizer (Arabic and accented Latin) and prefix indexes for search-as-you-type.
 is the claim's ``rowid``: a search returns integers the database joins on its primary
 B-tree, and a trigger finds a claim's row directly. That rowid is stable: VACUUM keeps the
 rowids of a table that has an index, and ``claims`` always has its primary key's
-(``tests/workbench/test_search.py`` checks search after deletes and a VACUUM).
+(``tests/workbench/claims/test_search.py`` checks search after deletes and a VACUUM).
 
 PostgreSQL: a table ``claim_search(claim_id, document tsvector)`` with a GIN index, the
 'simple' configuration (no stemming, any script) over ``claim_search_fold``, which

@@ -2,7 +2,7 @@
 
 The claims filter "seen before" used to ask the in-memory hash index once per media (seconds
 on a big workspace, on the window's thread); with the flag stored it is one SQL condition.
-From here on ingest and purge keep it true (``workbench.ingest``); this revision computes it
+From here on ingest and purge keep it true (``workbench.library.ingest``); this revision computes it
 for what is already stored, from ``media_hashes``, by the rule of the day: another media
 has a pHash or a dHash within 10 bits. The rule is copied here, not imported: a migration
 must keep meaning what it meant when it was written, and ``storage`` imports nothing of

@@ -2,7 +2,7 @@
 
 Search as you type with a short prefix ("Sa") matches a third of a 100,000-claim
 workspace; joining those matches back to ``claims`` for ``posted_at`` was half the time of
-the statement (``workbench.search.ClaimSearch.ids``). With each claim's ``posted_at`` kept
+the statement (``workbench.claims.search.ClaimSearch.ids``). With each claim's ``posted_at`` kept
 beside its document, a text-only search in posted order reads ``claim_search`` alone.
 
 The claims trigger now also fires on ``posted_at`` and writes it. The rows already stored

@@ -8,7 +8,7 @@ moment of this upgrade, not from when they were written. ``workspace_info`` gain
 updated with every append (writers lock that row, so two never chain onto one entry).
 
 The digest is copied here, not imported: a migration must keep meaning what it meant when
-it was written, and ``storage`` imports nothing of ``workbench`` (``workbench.audit`` holds
+it was written, and ``storage`` imports nothing of ``workbench`` (``workbench.claims.audit`` holds
 the live copy; a test checks that a chain built here verifies there).
 
 Revision ID: 0008

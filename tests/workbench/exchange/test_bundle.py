@@ -19,13 +19,13 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.schema import AuditEntry, Case, Claim, ClaimMedia, Media, Source
-from workbench.errors import Cancelled
+from workbench.base.errors import Cancelled
+from workbench.claims.views import ClaimView
 from workbench.exchange.bag_reader import Limits, import_bundle
 from workbench.exchange.bag_writer import export_bag
 from workbench.exchange.interchange import export_json
 from workbench.exchange.scope import ExportScope, gather
 from workbench.sample import create_sample_case
-from workbench.views import ClaimView
 from workbench.workspace import Location, Workspace
 
 

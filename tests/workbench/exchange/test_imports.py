@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from workbench.errors import WorkbenchError
+from workbench.base.errors import WorkbenchError
+from workbench.claims.views import ClaimView
 from workbench.exchange.importers import import_posts
-from workbench.views import ClaimView
 from workbench.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[2] / "data"

@@ -15,7 +15,8 @@ import pytest
 from PIL import Image
 
 from tests.workbench.exchange.pdf_glyphs import glyph_chars, unescape
-from workbench.errors import WorkbenchError
+from workbench.base.errors import WorkbenchError
+from workbench.claims.fields import is_right_to_left
 from workbench.exchange import report, report_pdf
 from workbench.exchange.report import (
     build_report,
@@ -26,7 +27,6 @@ from workbench.exchange.report import (
     write_pdf,
 )
 from workbench.exchange.scope import ExportScope, ExportSet, gather
-from workbench.fields import is_right_to_left
 from workbench.sample import create_sample_case
 from workbench.workspace import Workspace
 

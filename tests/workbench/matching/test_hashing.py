@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
-from workbench.analysis import analyse_file, upright_picture
+from workbench.library.analysis import analyse_file
 from workbench.matching.hashing import (
     array_hashes,
     content_box,
@@ -20,6 +20,7 @@ from workbench.matching.hashing import (
     stored_views,
 )
 from workbench.matching.index import QUERY_KINDS, VIEW_KINDS
+from workbench.media.decode import upright_picture
 from workbench.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[2] / "data"

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.analysis import analyse_file
+from workbench.library.analysis import analyse_file
 from workbench.matching.index import (
     DEFAULT_MAX_DISTANCE,
     NO_TIME,

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageOps
 
-from workbench import analysis
 from workbench.matching import confirm, local, retrieval, verify
 from workbench.matching.index import Hit
+from workbench.media import decode
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 PHOTOS = ("skimage/coffee.png", "skimage/chelsea.png", "skimage/astronaut.png",
@@ -22,7 +22,7 @@ PHOTOS = ("skimage/coffee.png", "skimage/chelsea.png", "skimage/astronaut.png",
 def photos() -> dict[str, Image.Image]:
     out = {}
     for name in PHOTOS:
-        picture = analysis.upright_picture(DATA / name).convert("RGB")
+        picture = decode.upright_picture(DATA / name).convert("RGB")
         picture.thumbnail((800, 800))
         out[Path(name).stem] = picture
     return out

@@ -22,16 +22,16 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 
 @pytest.fixture(scope="module")
 def hopper() -> Image.Image:
-    from workbench import analysis
+    from workbench.media import decode
 
-    return analysis.upright_picture(DATA / "neardup" / "hopper.png")
+    return decode.upright_picture(DATA / "neardup" / "hopper.png")
 
 
 @pytest.fixture(scope="module")
 def peppers() -> Image.Image:
-    from workbench import analysis
+    from workbench.media import decode
 
-    return analysis.upright_picture(DATA / "neardup" / "peppers.jpg")
+    return decode.upright_picture(DATA / "neardup" / "peppers.jpg")
 
 
 @pytest.mark.parametrize("kind", list(match_eval.KINDS))

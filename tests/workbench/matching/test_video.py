@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 from tests.cli.test_cli import CLI
-from tests.workbench.test_video_sampling import frame_at, make_video
+from tests.workbench.media.test_video_sampling import frame_at, make_video
+from workbench.library.views import IngestStatus, NearDuplicate
 from workbench.matching.video import Overlap, find_overlaps
-from workbench.views import IngestStatus, NearDuplicate
 from workbench.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[2] / "data"

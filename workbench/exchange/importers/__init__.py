@@ -40,12 +40,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench import fields
-from workbench.errors import WorkbenchError
+from workbench.base.errors import WorkbenchError
+from workbench.claims import fields
+from workbench.claims.views import ImportSummary
 from workbench.exchange.importers.archive import read_archive
 from workbench.exchange.importers.folder import import_folder
 from workbench.exchange.importers.writer import PostWriter, Progress, ShouldCancel, Tally
-from workbench.views import ImportSummary
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace

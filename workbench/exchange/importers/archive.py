@@ -13,11 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import WorkbenchError
+from workbench.base.errors import WorkbenchError
+from workbench.claims.views import ImportIssue
 from workbench.exchange.importers import telegram, twitter
 from workbench.exchange.importers.csvfile import looks_like_csv, read_csv
 from workbench.exchange.importers.model import Parsed, Refused, dedupe, describe_keys
-from workbench.views import ImportIssue
 
 READS = "twarc JSONL, a tweet's JSON, a Telegram result.json, or a CSV with a 'text' column"
 _NOTHING = object()

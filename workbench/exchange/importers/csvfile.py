@@ -41,11 +41,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from workbench import fields
-from workbench.errors import ValidationError
+from workbench.base.errors import ValidationError
+from workbench.claims import fields
+from workbench.claims.sources import parse_source_spec
+from workbench.claims.views import ImportIssue
 from workbench.exchange.importers.model import Parsed, Post, Refused, is_file, url_identity, within
-from workbench.sources import parse_source_spec
-from workbench.views import ImportIssue
 
 _ALIASES = {
     "language": "original_language",

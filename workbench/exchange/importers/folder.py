@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.errors import ValidationError
+from workbench.base.errors import ValidationError
+from workbench.claims.views import ImportIssue
 from workbench.exchange.importers.writer import Progress, ShouldCancel, Tally
-from workbench.ingest import expand_paths
-from workbench.views import ImportIssue, IngestResult, IngestStatus
+from workbench.library.ingest import expand_paths
+from workbench.library.views import IngestResult, IngestStatus
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace

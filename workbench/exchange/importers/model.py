@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from workbench.views import ImportIssue
+from workbench.claims.views import ImportIssue
 
 #: Twitter's own "language" codes that are not languages: undetermined, hashtags only,
 #: mentions only, media links only, cashtags only, too short, no linguistic content.

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from workbench.claims.views import ImportIssue
 from workbench.exchange.importers.model import Post, from_unix, is_file, url_identity, within
-from workbench.views import ImportIssue
 
 #: Chat types whose messages have a ``https://t.me/c/<chat id>/<message id>`` link (it
 #: opens the message for the channel's or supergroup's members).

@@ -12,8 +12,8 @@ import re
 from datetime import datetime
 from typing import Any
 
+from workbench.claims.views import ImportIssue
 from workbench.exchange.importers.model import Post, language
-from workbench.views import ImportIssue
 
 _RETWEET_PREFIX = re.compile(r"^(RT @\w+: )")
 _V1_TIME = "%a %b %d %H:%M:%S %z %Y"

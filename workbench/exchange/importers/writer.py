@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from storage.schema import Claim, Source
-from workbench import fields
-from workbench.errors import ValidationError
+from workbench.base.errors import ValidationError
+from workbench.claims import fields
+from workbench.claims.views import ImportIssue, ImportSummary
 from workbench.exchange.importers.model import Post, url_identity
-from workbench.views import ImportIssue, ImportSummary, IngestStatus
+from workbench.library.views import IngestStatus
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
