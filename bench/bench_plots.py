@@ -40,9 +40,9 @@ from PySide6.QtCore import QPointF  # noqa: E402
 from PySide6.QtGui import QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from ui.map_view import MapView  # noqa: E402
-from ui.plotting import PlotData, status_colour  # noqa: E402
-from ui.timeline_view import LANES, TimelineView  # noqa: E402
+from ui.plots.map_view import MapView  # noqa: E402
+from ui.plots.plotting import PlotData, status_colour  # noqa: E402
+from ui.plots.timeline_view import LANES, TimelineView  # noqa: E402
 from workbench.claims.search import ClaimQuery, ClaimSearch  # noqa: E402
 from workbench.workspace import Location, Workspace  # noqa: E402
 

@@ -10,7 +10,7 @@ p95 over R runs (default 15) after one warm-up run. Against, in the same run, th
 way: load every claim (ORM objects with source, actors and tags) and filter in Python with
 ``in``, then take the first 100; and the naive filter alone over claims already in memory.
 Also the time to open the workspace (``Workspace.open``: migrations check + hash index),
-and the detail pane's reads when a claim is selected (``ui.claim_detail.load_claim_detail``).
+and the detail pane's reads when a claim is selected (``ui.claims.claim_detail.load_claim_detail``).
 
 Target (from the issue): <= 100 ms per keystroke for the query part, from the two
 characters the window starts searching at ("S" alone is measured, not judged).
@@ -39,13 +39,13 @@ from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import selectinload  # noqa: E402
 
 from storage.schema import Claim  # noqa: E402
-from ui.claim_detail import load_claim_detail  # noqa: E402
+from ui.claims.detail_html import load_claim_detail  # noqa: E402
 from workbench.claims.search import ClaimQuery, ClaimSearch  # noqa: E402
 from workbench.workspace import Workspace  # noqa: E402
 
 KEYSTROKES = ("S", "Sa", "Sar", "Sarw", "Sarwa", "Sarwan")
 TARGET_MS = 100.0
-MIN_SEARCH_CHARS = 2  # ui.filter_bar.MIN_SEARCH_CHARS: the window searches from 2 characters
+MIN_SEARCH_CHARS = 2  # ui.claims.filter_bar.MIN_SEARCH_CHARS: the window searches from 2 characters
 PAGE = 100
 
 

@@ -50,7 +50,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.claims_model import CLAIM_ID_ROLE, COL_TEXT, short
+from ui.claims.claims_model import CLAIM_ID_ROLE, COL_TEXT
+from ui.presentation import short
 from workbench.exchange import importable
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtCore import SignalInstance
 
-    from ui.claim_editor import ClaimEditor
+    from ui.claims.claim_editor import ClaimEditor
 
 NOTHING_TO_PASTE = "Nothing to paste: copy a picture, a file or a post URL"
 IMPORT_RUNNING = "An import is running: wait for it or cancel it, then drop again"

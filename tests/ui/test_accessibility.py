@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from ui.claim_editor import ClaimEditor
-from ui.compare_view import CompareView
+from ui.claims.claim_editor import ClaimEditor
+from ui.library.compare_view import CompareView
+from ui.library.media_viewer import MediaViewer
 from ui.main_window import MainWindow
-from ui.media_viewer import MediaViewer
 from ui.settings_dialog import SettingsDialog
 from workbench.claims.views import ClaimView
 from workbench.settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from ui.filter_bar import FilterBar
+from ui.claims.filter_bar import FilterBar
 from ui.flow_layout import FlowLayout
 
 

@@ -10,11 +10,12 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from ui.claims_model import COL_TEXT, SEEN_BADGE
-from ui.ingest import IngestOutcome
+from ui.claims.claims_model import COL_TEXT
+from ui.library.ingest import IngestOutcome
+from ui.library.seen_before import CLAIM_IDS_ROLE, COL_CLAIMS
 from ui.main_window import MainWindow
 from ui.messages import IngestReportDialog
-from ui.seen_before import CLAIM_IDS_ROLE, COL_CLAIMS
+from ui.presentation import SEEN_BADGE
 from workbench.claims.views import ClaimView
 from workbench.library.views import IngestStatus
 from workbench.workspace import Workspace

@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from ui.claims_model import CLAIM_ID_ROLE
+from ui.claims.claims_model import CLAIM_ID_ROLE
 from ui.main_window import MainWindow
 from ui.quick_capture import IMPORT_RUNNING, NOTHING_TO_PASTE, QuickCapture, post_url
 from workbench.claims.views import ClaimView

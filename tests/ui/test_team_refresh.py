@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from ui.claims_model import COL_STATUS, COL_TEXT
+from ui.claims.claims_model import COL_STATUS, COL_TEXT
 from ui.main_window import POLL_MS, MainWindow
 from workbench.claims.views import ClaimView
 from workbench.workspace import Location, Workspace

@@ -14,11 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
-from ui.claim_detail import ClaimDetailPane, claim_html, load_claim_detail, media_html
-from ui.claims_model import COL_SOURCE, COL_TEXT, ClaimsModel
-from ui.compare_view import CompareView
+from ui.claims.claim_detail import ClaimDetailPane
+from ui.claims.claims_model import COL_SOURCE, COL_TEXT, ClaimsModel
+from ui.claims.detail_html import claim_html, load_claim_detail, media_html
+from ui.library.compare_view import CompareView
+from ui.library.media_viewer import MediaViewer
 from ui.main_window import MainWindow
-from ui.media_viewer import MediaViewer
 from workbench.base.bidi import FSI, PDI
 from workbench.claims.search import ClaimRow
 from workbench.workspace import Workspace
@@ -118,8 +119,8 @@ def test_the_window_shows_markers_and_isolates_everywhere(
 
 
 def test_case_list_and_filter_pickers_reveal_names(qtbot: QtBot) -> None:
-    from ui.case_list import CaseList
-    from ui.filter_bar import _fill
+    from ui.claims.case_list import CaseList
+    from ui.claims.filter_bar import _fill
 
     cases = CaseList()
     qtbot.addWidget(cases)

@@ -17,8 +17,9 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ui.claims_model import COL_STATUS, STATUS_COLOURS
+from ui.claims.claims_model import COL_STATUS
 from ui.main_window import MainWindow
+from ui.presentation import STATUS_COLOURS
 from workbench.claims.search import ClaimQuery
 from workbench.sample import create_sample_case
 from workbench.workspace import Workspace

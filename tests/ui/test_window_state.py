@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QHeaderView, QSplitter
 from pytestqt.qtbot import QtBot
 
-from ui.claims_model import COL_POSTED, COL_SOURCE
+from ui.claims.claims_model import COL_POSTED, COL_SOURCE
 from ui.main_window import MainWindow
 from ui.window_state import STATE_FILE_ENV, restore_window_state, save_window_state
 from workbench.claims.views import ClaimView

@@ -10,10 +10,10 @@ from PIL import Image, ImageOps
 from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
-from ui.claims_model import SEEN_MARK
-from ui.compare_view import CompareView
+from ui.library.compare_view import CompareView
+from ui.library.media_viewer import MediaViewer
 from ui.main_window import MainWindow
-from ui.media_viewer import MediaViewer
+from ui.presentation import SEEN_MARK
 from ui.settings_dialog import SettingsChoice
 from workbench.claims.views import ClaimView
 from workbench.settings import Settings

@@ -14,9 +14,7 @@ from workbench.claims.sources import parse_source_spec
 from workbench.claims.views import ClaimView, to_jsonable
 from workbench.cli.shapes import claim_json, emit, ingest_json
 from workbench.library.first_seen import first_seen
-from workbench.library.views import (
-    IngestStatus,
-)
+from workbench.library.views import IngestStatus
 from workbench.workspace import Workspace
 
 

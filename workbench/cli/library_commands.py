@@ -14,10 +14,7 @@ from workbench.claims.views import to_jsonable
 from workbench.cli.shapes import emit, ingest_json, ingest_line, match_json
 from workbench.library.keyframes import write_keyframes
 from workbench.library.reindex import reindex
-from workbench.library.views import (
-    IngestResult,
-    IngestStatus,
-)
+from workbench.library.views import IngestResult, IngestStatus
 from workbench.workspace import Location, Workspace, resolve_workspace_dir, write_team_config
 
 

@@ -56,13 +56,8 @@ from workbench.claims import audit
 from workbench.claims.sources import find_or_create_case, find_or_create_source
 from workbench.claims.views import ImportIssue, ImportSummary
 from workbench.exchange.bag_format import Report, ShouldCancel
-from workbench.exchange.interchange import (
-    CLAIM_SCALARS,
-    Document,
-    InAudit,
-    InClaim,
-    InSource,
-)
+from workbench.exchange.interchange import CLAIM_SCALARS
+from workbench.exchange.interchange_reader import Document, InAudit, InClaim, InSource
 from workbench.library.views import IngestStatus
 
 if TYPE_CHECKING:

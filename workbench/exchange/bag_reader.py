@@ -49,12 +49,8 @@ from workbench.exchange.bag_format import (
     reporter,
 )
 from workbench.exchange.bag_merge import Merge
-from workbench.exchange.interchange import (
-    SCHEMA_NAME,
-    Document,
-    DocumentError,
-    read_document,
-)
+from workbench.exchange.interchange import SCHEMA_NAME, DocumentError
+from workbench.exchange.interchange_reader import Document, read_document
 from workbench.library.ingest import run_in_order
 
 if TYPE_CHECKING:

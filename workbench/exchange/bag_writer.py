@@ -38,11 +38,7 @@ from workbench.exchange.bag_format import (
     ShouldCancel,
     reporter,
 )
-from workbench.exchange.interchange import (
-    build_document,
-    document_bytes,
-    document_extras,
-)
+from workbench.exchange.interchange import build_document, document_bytes, document_extras
 from workbench.exchange.scope import ExportSet
 
 if TYPE_CHECKING:

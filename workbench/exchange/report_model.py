@@ -28,7 +28,7 @@ HEADINGS = {
 }
 AUDIT_COLUMNS = ("Time (UTC)", "Claim", "Actor", "Action", "Changes")
 MANIFEST_COLUMNS = ("SHA-256", "Original name", "Kind", "Size")
-#: The verdict in words and in the colour the claims table uses (``ui.claims_model``).
+#: The verdict in words and in the colour the claims table uses (``ui.claims.claims_model``).
 STATUS_WORDS = {"confirmed": "Confirmed", "unconfirmed": "Unconfirmed", "refuted": "Refuted"}
 STATUS_COLOURS = {"confirmed": "#1b7f3b", "unconfirmed": "#5f6368", "refuted": "#b3261e"}
 #: Which views of two pictures met (``NearDuplicate.evidence``), as the seen-before pane says.

@@ -17,7 +17,7 @@ from workbench.claims import fields
 from workbench.claims.saved_filters import query_from_json, query_to_json
 from workbench.claims.search import ClaimQuery, ClaimSearch
 from workbench.exchange import export
-from workbench.exchange.interchange import read_document
+from workbench.exchange.interchange_reader import read_document
 from workbench.exchange.scope import ExportScope
 from workbench.maps.layers import MBTiles, TilesError, area_of, project, unproject, world
 from workbench.workspace import Workspace

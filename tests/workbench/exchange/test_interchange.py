@@ -13,13 +13,8 @@ import jsonschema
 import pytest
 
 from workbench.exchange import export
-from workbench.exchange.interchange import (
-    SCHEMA_FILE,
-    DocumentError,
-    export_json,
-    parse_document,
-    read_document,
-)
+from workbench.exchange.interchange import SCHEMA_FILE, DocumentError, export_json
+from workbench.exchange.interchange_reader import parse_document, read_document
 from workbench.exchange.scope import ExportScope, ExportSet, gather
 from workbench.sample import create_sample_case
 from workbench.workspace import Location, Workspace
