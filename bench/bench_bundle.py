@@ -84,7 +84,7 @@ def main() -> None:
         print(f"built source workspace: {args.media} media in {time.perf_counter() - t0:.1f} s")
 
         t0 = time.perf_counter()
-        export_set = gather(source, ExportScope(), with_seen_before=False)
+        export_set = gather(source, ExportScope())
         gathered = time.perf_counter() - t0
         result = export_bag(source, export_set, tmp / "bag.zip", zipped=True)
         exported = time.perf_counter() - t0
