@@ -59,16 +59,16 @@ from ui.messages import IngestReportDialog, show_error
 from ui.plots.plots import PlotsDock
 from ui.quick_capture import QuickCapture
 from ui.tasks import TaskRunner
-from ui.window_dialogs import DialogsMixin
-from ui.window_jobs import JobsMixin
-from ui.window_menus import MenusMixin
-from ui.window_state import (
+from ui.window.dialogs import DialogsMixin
+from ui.window.jobs import JobsMixin
+from ui.window.menus import MenusMixin
+from ui.window.state import (
     fit_columns,
     fit_to_screen,
     restore_window_state,
     save_window_state,
 )
-from ui.window_team import ColleaguesMixin
+from ui.window.team import ColleaguesMixin
 from workbench.base.bidi import reveal
 from workbench.base.errors import WorkbenchError
 from workbench.claims.search import ClaimSearch

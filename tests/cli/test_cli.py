@@ -704,3 +704,22 @@ def test_a_claims_location_precision_is_given_shown_and_checked(cli: CLI) -> Non
     refused = cli.run("claim", "add", "--text", "x", "--precision", "somewhere")
     assert refused.returncode == 2 and "--precision" in refused.stderr
     assert "exact" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_the_command_line_package_runs_as_a_module_too(tmp_path: Path) -> None:
+    """``python -m workbench.cli`` (what scripts called before the command line became a
+    package) is the same command as ``python -m workbench``."""
+    env = {**os.environ, "WORKBENCH_WORKSPACE": str(tmp_path / "ws")}
+    ran = [
+        subprocess.run(
+            [sys.executable, "-m", module, "--version"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        for module in ("workbench", "workbench.cli")
+    ]
+    assert [r.returncode for r in ran] == [0, 0], [r.stderr for r in ran]
+    assert ran[0].stdout == ran[1].stdout and "Claim workbench" in ran[0].stdout

@@ -43,7 +43,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.layout_checks import layout_problems, shown_cell_text
 from ui.claims.claims_model import COL_SOURCE
 from ui.main_window import MainWindow
-from ui.window_state import DETAIL_EM, SCREEN_SHARE, save_window_state
+from ui.window.state import DETAIL_EM, SCREEN_SHARE, save_window_state
 from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 

@@ -13,10 +13,10 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from ui import window_jobs
 from ui.exchange.import_flow import ImportOutcome, ImportSummaryDialog
 from ui.library.ingest import IngestOutcome
 from ui.main_window import MainWindow
+from ui.window import jobs as window_jobs
 from workbench import exchange
 from workbench.base.errors import Cancelled
 from workbench.claims.views import ClaimView, ImportIssue, ImportSummary

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QApplication
 
-from ui.window_parts import WindowParts
+from ui.window.parts import WindowParts
 from workbench.base.errors import WorkbenchError
 from workbench.claims.views import ClaimView
 from workbench.team.changes import Changes

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from ui.claims.claims_model import COL_POSTED, COL_SOURCE
 from ui.main_window import MainWindow
-from ui.window_state import STATE_FILE_ENV, restore_window_state, save_window_state
+from ui.window.state import STATE_FILE_ENV, restore_window_state, save_window_state
 from workbench.claims.views import ClaimView
 from workbench.workspace import Workspace
 

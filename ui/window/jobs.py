@@ -16,7 +16,7 @@ from ui.exchange.import_flow import ImportJob, ImportOutcome, ImportSummaryDialo
 from ui.library.ingest import IngestJob, IngestOutcome
 from ui.library.known_lists import warn_known
 from ui.messages import IngestReportDialog, error_message, show_error
-from ui.window_parts import WindowParts
+from ui.window.parts import WindowParts
 from workbench.exchange.formats import Publication
 from workbench.library.features import FeaturePassResult
 from workbench.settings import REVIEW_LANGUAGE, REVIEW_URL

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolBar
 
 from ui.claims.verdict import VERDICTS
-from ui.window_parts import WindowParts
+from ui.window.parts import WindowParts
 
 
 class MenusMixin(WindowParts):

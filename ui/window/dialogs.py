@@ -22,7 +22,7 @@ from ui.library.known_lists import KnownListsDialog
 from ui.library.media_viewer import open_media_viewer
 from ui.messages import show_error
 from ui.settings_dialog import SettingsChoice, SettingsDialog, store_choice
-from ui.window_parts import WindowParts
+from ui.window.parts import WindowParts
 from workbench import about
 from workbench.base.errors import WorkbenchError
 

@@ -2,9 +2,9 @@
 one part calls on another, declared once for the type checker.
 
 ``MainWindow`` (``main_window``) sets all of these in its ``__init__`` and is made of its
-parts, one module a job: ``window_menus`` (actions and shortcuts), ``window_jobs`` (media
-stored, imports, the export dialog), ``window_team`` (colleagues' changes) and
-``window_dialogs`` (the dialogs it opens). Each part is a mixin on this class; nothing
+parts, one module a job: ``menus`` (actions and shortcuts), ``jobs`` (media
+stored, imports, the export dialog), ``team`` (colleagues' changes) and
+``dialogs`` (the dialogs it opens). Each part is a mixin on this class; nothing
 here exists at run time but the class itself.
 """
 
