@@ -204,7 +204,7 @@ class MainWindow(MenusMixin, JobsMixin, ColleaguesMixin, DialogsMixin, QMainWind
         self.refresh_claims()
         count = self.claims_model.rowCount()
         self.statusBar().showMessage(f"{count} claim{'s' if count != 1 else ''} in this workspace")
-        self.quick_capture = QuickCapture(self, self)  # drops and Ctrl+V, after the detail pane
+        self.quick_capture = QuickCapture(self)  # drops and Ctrl+V, after the detail pane
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.quick_capture.paste_action)
         # Last: the analyst's layout wins; a first start fills most of the screen.

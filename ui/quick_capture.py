@@ -1,12 +1,12 @@
 """Quick capture: drop files on the window or on a claim's row; paste a screenshot, files or a
 post URL.
 
-``QuickCapture(window, host)`` installs itself (an event filter on the window, on the claims
+``QuickCapture(window)`` installs itself (an event filter on the window, on the claims
 table's viewport and on the read-only detail pane) and adds a window-wide Paste action. It
-never stores anything itself: media go through the host's ``ingest_paths`` (the main
-window's, the one path for adding media), and bags, exports and post archives
+never stores anything itself: media go through the window's ``ingest_paths`` (the one
+path for adding media), and bags, exports and post archives
 (``workbench.exchange.importable``) through its ``import_paths``; both refuse while an
-import is running. The host is named by what is asked of it (``CaptureHost``), so this
+import is running. It knows the window as its parts do (``ui.window.parts``), so this
 module does not import the window that builds it. A drop of both
 kinds imports the archives first, then stores the media where the drop said.
 
@@ -25,10 +25,9 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QObject, QPoint, QRect, Qt
@@ -43,9 +42,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFrame,
     QLineEdit,
-    QMainWindow,
     QPlainTextEdit,
-    QTableView,
     QTextEdit,
     QWidget,
 )
@@ -55,11 +52,7 @@ from ui.presentation import short
 from workbench.exchange import importable
 
 if TYPE_CHECKING:
-    import os
-
-    from PySide6.QtCore import SignalInstance
-
-    from ui.claims.claim_editor import ClaimEditor
+    from ui.window.parts import WindowParts
 
 NOTHING_TO_PASTE = "Nothing to paste: copy a picture, a file or a post URL"
 IMPORT_RUNNING = "An import is running: wait for it or cancel it, then drop again"
@@ -123,49 +116,18 @@ class _TempFolder:
             atexit.unregister(self.remove)
 
 
-class CaptureHost(Protocol):
-    """What quick capture asks of the window it serves (the main window is one)."""
-
-    @property
-    def claims_view(self) -> QTableView: ...
-
-    @property
-    def ingest_finished(self) -> SignalInstance: ...
-
-    @property
-    def ingest_running(self) -> bool: ...
-
-    def selected_claim_id(self) -> str | None: ...
-
-    def select_claim(self, claim_id: str | None) -> None: ...
-
-    def new_claim(self) -> ClaimEditor | None: ...
-
-    def ingest_paths(
-        self, paths: Sequence[str | os.PathLike[str]], claim_id: str | None = None
-    ) -> bool: ...
-
-    def import_paths(
-        self,
-        paths: Sequence[str | os.PathLike[str]],
-        *,
-        then_ingest: tuple[Sequence[str], str | None] | None = None,
-    ) -> bool: ...
-
-
 class QuickCapture(QObject):
-    """Drag-and-drop and paste for ``window``; everything ends in ``host.ingest_paths``."""
+    """Drag-and-drop and paste for ``window``; everything ends in ``window.ingest_paths``."""
 
-    def __init__(self, window: QMainWindow, host: CaptureHost) -> None:
+    def __init__(self, window: WindowParts) -> None:
         super().__init__(window)
         self._window = window
-        self._host = host
-        self._view = host.claims_view
-        self._viewport = host.claims_view.viewport()
+        self._view = window.claims_view
+        self._viewport = window.claims_view.viewport()
         self._temp = _TempFolder()
         self._pasted: Path | None = None  # the screenshot being imported, removed after
         window.destroyed.connect(lambda _=None, temp=self._temp: temp.remove())
-        host.ingest_finished.connect(self._ingest_finished)
+        window.ingest_finished.connect(self._ingest_finished)
 
         # The target row's frame: drawn over the table, never changing the selection.
         self.drop_target = QFrame(self._viewport)
@@ -227,7 +189,7 @@ class QuickCapture(QObject):
             if index.isValid():
                 text = str(index.siblingAtColumn(COL_TEXT).data() or "")
                 return index, f"Drop to attach to: {short(text, CLAIM_TEXT_SHOWN)}"
-        selected = self._host.selected_claim_id()
+        selected = self._window.selected_claim_id()
         if selected is None:
             return None, "Drop to add to the library (no claim selected)"
         text = ""
@@ -240,7 +202,7 @@ class QuickCapture(QObject):
             self._drag_ended()
             event.ignore()
             return
-        if self._host.ingest_running:
+        if self._window.ingest_running:
             self._drag_ended()
             self._window.statusBar().showMessage(IMPORT_RUNNING)
             event.ignore()
@@ -286,21 +248,23 @@ class QuickCapture(QObject):
             return
         index, _ = self._target(watched, event.position().toPoint())
         claim_id = (
-            str(index.data(CLAIM_ID_ROLE)) if index is not None else self._host.selected_claim_id()
+            str(index.data(CLAIM_ID_ROLE))
+            if index is not None
+            else self._window.selected_claim_id()
         )
         imports, media = split_imports(paths)
         # Both refuse (and say why in the status bar) while an import runs.
         if imports:
-            started = self._host.import_paths(
+            started = self._window.import_paths(
                 imports, then_ingest=(media, claim_id) if media else None
             )
         else:
-            started = self._host.ingest_paths(media, claim_id)
+            started = self._window.ingest_paths(media, claim_id)
         if started:
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
             if index is not None and media:
-                self._host.select_claim(claim_id)  # the pane shows the media arriving
+                self._window.select_claim(claim_id)  # the pane shows the media arriving
         else:
             event.ignore()
 
@@ -326,11 +290,11 @@ class QuickCapture(QObject):
         paths = local_paths(mime)
         if paths:
             imports, media = split_imports(paths)
-            claim_id = self._host.selected_claim_id()
+            claim_id = self._window.selected_claim_id()
             if imports:
                 then = (media, claim_id) if media else None
-                return self._host.import_paths(imports, then_ingest=then)
-            return self._host.ingest_paths(media, claim_id)
+                return self._window.import_paths(imports, then_ingest=then)
+            return self._window.ingest_paths(media, claim_id)
         links = [url.toString() for url in mime.urls()] if mime.hasUrls() else []
         for text in [*links, mime.text() if mime.hasText() else ""]:
             url = post_url(text)
@@ -348,14 +312,14 @@ class QuickCapture(QObject):
             shutil.rmtree(folder, ignore_errors=True)
             self._window.statusBar().showMessage("Cannot save the pasted picture for import")
             return False
-        if not self._host.ingest_paths([str(path)], self._host.selected_claim_id()):
+        if not self._window.ingest_paths([str(path)], self._window.selected_claim_id()):
             shutil.rmtree(folder, ignore_errors=True)
             return False
         self._pasted = folder
         return True
 
     def _paste_post_url(self, url: str) -> bool:
-        editor = self._host.new_claim()
+        editor = self._window.new_claim()
         if editor is None:
             return False
         # The editor has no public way to prefill: setting the field's text runs its

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import os
+    from collections.abc import Sequence
     from pathlib import Path
 
     from PySide6.QtCore import SignalInstance
@@ -111,6 +113,17 @@ class WindowParts(_Window):
         def choose_import_folder(self) -> None: ...
 
         def choose_media(self) -> None: ...
+
+        def ingest_paths(
+            self, paths: Sequence[str | os.PathLike[str]], claim_id: str | None = None
+        ) -> bool: ...
+
+        def import_paths(
+            self,
+            paths: Sequence[str | os.PathLike[str]],
+            *,
+            then_ingest: tuple[Sequence[str], str | None] | None = None,
+        ) -> bool: ...
 
         def decide_selected(self, status: str) -> VerdictDialog | None: ...
 
